@@ -1,0 +1,35 @@
+import { Navigate, Route, Routes } from "react-router-dom";
+import { Layout } from "./components/Layout";
+import { NotFoundPage } from "./components/NotFoundPage";
+import { RequireAuth } from "./features/auth/RequireAuth";
+import { SessionProvider } from "./features/auth/SessionContext";
+import { LoginPage } from "./features/login/LoginPage";
+import { ProjectsPage } from "./features/projects/ProjectsPage";
+import type { User } from "./api/auth";
+
+interface AppProps {
+  /** Skip the startup session check (tests). */
+  initialUser?: User | null;
+}
+
+/** Route table. The router itself is provided by the caller (main.tsx or a test). */
+export function App({ initialUser }: AppProps = {}) {
+  return (
+    <SessionProvider initialUser={initialUser}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Layout />
+            </RequireAuth>
+          }
+        >
+          <Route path="/projects" element={<ProjectsPage />} />
+        </Route>
+        <Route path="/" element={<Navigate to="/projects" replace />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </SessionProvider>
+  );
+}
