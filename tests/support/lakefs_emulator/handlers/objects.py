@@ -1,0 +1,207 @@
+"""Objects: upload/delete/copy on a branch; get/head/stat/list through any ref."""
+
+from __future__ import annotations
+
+from email.utils import formatdate
+
+from .. import serialize
+from ..app import App, Router
+from ..bodies import parse_multipart, parse_range
+from ..listing import list_level
+from ..model import Branch, Entry, Repository
+from ..protocol import ApiError, Request, Response, json_response, no_content, paginate
+from ..refs import resolve, view
+
+MAX_PATH_BYTES = 1024  # pkg/catalog/validate.go MaxPathLength
+MAX_DELETE_PATHS = 1000  # graveler.DeleteKeysMaxSize
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+META_HEADER = "x-lakefs-meta-"
+INTERNAL_HEADER = "x-lakefs-internal-"
+
+
+def _object_path(req: Request, name: str = "path") -> str:
+    path = req.require_arg(name)
+    if not path or len(path.encode("utf-8")) > MAX_PATH_BYTES:
+        raise ApiError(400, f"{name}: invalid value: validation error")
+    return path
+
+
+def _no_presign(req: Request) -> None:
+    if req.flag("presign"):
+        # /config reports pre_sign_support=false, as lakeFS' local blockstore does.
+        raise ApiError(400, "operation not supported")
+
+
+def _user_metadata(req: Request) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for key, value in req.headers.items():
+        lowered = key.lower()
+        if lowered.startswith(META_HEADER):
+            meta[lowered[len(META_HEADER) :]] = value
+        elif lowered.startswith(INTERNAL_HEADER):
+            meta["::lakefs::" + lowered[len(INTERNAL_HEADER) :]] = value
+    return meta
+
+
+def _upload_content(req: Request) -> tuple[bytes, str]:
+    """Body and content type, from the first multipart part named `content` or raw."""
+    if req.header("Content-Type") is None:
+        return req.body, DEFAULT_CONTENT_TYPE
+    if req.headers.get_content_type() != "multipart/form-data":
+        return req.body, req.header("Content-Type") or DEFAULT_CONTENT_TYPE
+    boundary = req.headers.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise ApiError(500, "no multipart boundary param in Content-Type")
+    for part in parse_multipart(req.body, boundary):
+        if part.name == "content":
+            return part.data, part.content_type or DEFAULT_CONTENT_TYPE
+    raise ApiError(500, "multipart upload missing key 'content': http: no such file")
+
+
+def _branch_for_write(app: App, req: Request) -> tuple[Repository, Branch]:
+    repo = app.store.repo(req.params["repository"])
+    repo.ensure_writable(req.flag("force"))
+    name = req.params["branch"]
+    if name not in repo.branches:
+        raise ApiError(404, f"branch '{name}' not found")
+    return repo, repo.branches[name]
+
+
+def _delete(repo: Repository, branch: Branch, path: str) -> None:
+    """graveler deleteUnsafe: tombstone only if the path is committed; idempotent."""
+    if path in repo.commit(branch.head).tree:
+        branch.staging[path] = None
+    else:
+        branch.staging.pop(path, None)
+
+
+def upload_object(app: App, req: Request) -> Response:
+    path = _object_path(req)
+    if_none_match, if_match = req.header("If-None-Match"), req.header("If-Match")
+    if if_none_match is not None and if_none_match != "*":
+        raise ApiError(400, 'Unsupported value for If-None-Match - Only "*" is supported')
+    data, content_type = _upload_content(req)
+    with app.store.lock:
+        repo, branch = _branch_for_write(app, req)
+        current = repo.branch_view(branch).get(path)
+        if if_none_match == "*" and current is not None:
+            raise ApiError(412, "path already exists")
+        if if_match is not None and (current is None or current.checksum != if_match.strip('"')):
+            raise ApiError(412, "Precondition failed")
+        entry = Entry.create(
+            path, data, app.store.new_physical_address(repo), content_type, _user_metadata(req)
+        )
+        branch.staging[path] = entry
+    return json_response(201, serialize.object_stats(entry))
+
+
+def delete_object(app: App, req: Request) -> Response:
+    path = _object_path(req)
+    with app.store.lock:
+        repo, branch = _branch_for_write(app, req)
+        _delete(repo, branch, path)
+    return no_content()
+
+
+def delete_objects(app: App, req: Request) -> Response:
+    paths = req.json_body().get("paths")
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ApiError(400, "paths: required value: validation error")
+    if len(paths) > MAX_DELETE_PATHS:
+        raise ApiError(
+            400, f"keys length ({len(paths)}) passed the maximum allowed({MAX_DELETE_PATHS})"
+        )
+    with app.store.lock:
+        repo, branch = _branch_for_write(app, req)
+        for path in paths:
+            _delete(repo, branch, path)
+    return json_response(200, {"errors": []})
+
+
+def copy_object(app: App, req: Request) -> Response:
+    dest_path = _object_path(req, "dest_path")
+    body = req.json_body()
+    src_path = body.get("src_path")
+    if not isinstance(src_path, str) or not src_path:
+        raise ApiError(400, "src_path: required value: validation error")
+    with app.store.lock:
+        repo, branch = _branch_for_write(app, req)
+        source = view(repo, resolve(repo, body.get("src_ref") or branch.name)).get(src_path)
+        if source is None:
+            raise ApiError(404, "not found")
+        address = app.store.new_physical_address(repo)
+        entry = Entry.create(dest_path, source.data, address, source.content_type, source.metadata)
+        branch.staging[dest_path] = entry
+    return json_response(201, serialize.object_stats(entry))
+
+
+def _lookup(app: App, req: Request) -> Entry:
+    path = _object_path(req)
+    with app.store.lock:
+        repo = app.store.repo(req.params["repository"])
+        entry = view(repo, resolve(repo, req.params["ref"])).get(path)
+    if entry is None:
+        raise ApiError(404, "not found")
+    return entry
+
+
+def get_object(app: App, req: Request) -> Response:
+    _no_presign(req)
+    entry = _lookup(app, req)
+    etag = f'"{entry.checksum}"'
+    headers = {
+        "Content-Type": entry.content_type,
+        "ETag": etag,
+        "Last-Modified": formatdate(entry.mtime, usegmt=True),
+        "Accept-Ranges": "bytes",
+    }
+    if req.header("If-None-Match") in (etag, entry.checksum):
+        return Response(304, b"", headers)
+    range_header = req.header("Range")
+    if range_header is None:
+        return Response(200, entry.data, headers)
+    try:
+        start, end = parse_range(range_header, entry.size)
+    except ApiError as error:
+        response = error.response()
+        response.headers["Content-Range"] = f"bytes */{entry.size}"
+        return response
+    headers["Content-Range"] = f"bytes {start}-{end}/{entry.size}"
+    return Response(206, entry.data[start : end + 1], headers)
+
+
+def stat_object(app: App, req: Request) -> Response:
+    _no_presign(req)
+    entry = _lookup(app, req)
+    return json_response(200, serialize.object_stats(entry, req.flag("user_metadata", True)))
+
+
+def list_objects(app: App, req: Request) -> Response:
+    _no_presign(req)
+    with app.store.lock:
+        repo = app.store.repo(req.params["repository"])
+        objects = view(repo, resolve(repo, req.params["ref"]))
+    rows = list_level(
+        sorted(objects.items()), req.arg("prefix", "") or "", req.arg("delimiter", "") or ""
+    )
+    page, pages = paginate(rows, lambda row: row[0], req.arg("after", "") or "", req.amount())
+    with_meta = req.flag("user_metadata", True)
+    results = [
+        serialize.common_prefix(key) if entry is None else serialize.object_stats(entry, with_meta)
+        for key, entry in page
+    ]
+    return json_response(200, {"pagination": pages, "results": results})
+
+
+def register(router: Router) -> None:
+    branch = "/repositories/{repository}/branches/{branch}/objects"
+    ref = "/repositories/{repository}/refs/{ref}/objects"
+    router.add("POST", branch, upload_object)
+    router.add("DELETE", branch, delete_object)
+    router.add("POST", branch + "/delete", delete_objects)
+    router.add("POST", branch + "/copy", copy_object)
+    router.add("GET", ref, get_object)
+    # HEAD shares the GET handler; the socket layer drops the body.
+    router.add("HEAD", ref, get_object)
+    router.add("GET", ref + "/stat", stat_object)
+    router.add("GET", ref + "/ls", list_objects)
