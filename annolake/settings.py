@@ -7,6 +7,7 @@ DATABASE_URL, CELERY_BROKER_URL, S3_* and LAKEFS_* (see .env.example).
 
 from __future__ import annotations
 
+import json as _json
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -135,6 +136,31 @@ THUMBNAIL_SIZE = 320
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- import ---------------------------------------------------------------------------------
+# Bodies above IMPORT_MAX_BYTES are refused before a byte is read. Above IMPORT_SYNC_MAX_BYTES
+# (or IMPORT_SYNC_MAX_FILES images) the upload is staged to storage under imports/ and a job
+# imports it (202). 32 MiB keeps W1's 100k items (21.5 MB) in one synchronous request of a
+# few seconds while no request gets near gunicorn's 30 s worker timeout.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1024**3)
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 32 * 1024**2)
+IMPORT_SYNC_MAX_FILES = env_int("IMPORT_SYNC_MAX_FILES", 200)
+IMPORT_MAX_FILES = env_int("IMPORT_MAX_FILES", 100_000)  # images per import (zip, bucket)
+IMPORT_ZIP_MAX_BYTES = env_int("IMPORT_ZIP_MAX_BYTES", 4 * 1024**3)  # unpacked, per archive
+IMPORT_COCO_MAX_BYTES = env_int("IMPORT_COCO_MAX_BYTES", 256 * 1024**2)  # parsed whole
+# Multipart uploads of many single images; more than this should come as a zip.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("IMPORT_MAX_UPLOAD_PARTS", 1000)
+# Buckets or folders managers may import from, by name: {"name": {"storage": {"BACKEND":
+# ..., "OPTIONS": {...}}, "prefix": "root/"}}. Only these are reachable (RELIABILITY S8).
+IMPORT_SOURCES: dict[str, dict] = _json.loads(env_str("IMPORT_SOURCES_JSON") or "{}")
+if not isinstance(IMPORT_SOURCES, dict) or not all(
+    isinstance(source, dict) and isinstance(source.get("storage"), dict)
+    and "BACKEND" in source["storage"]
+    for source in IMPORT_SOURCES.values()
+):  # fmt: skip
+    raise ImproperlyConfigured(
+        'IMPORT_SOURCES_JSON must map names to {"storage": {"BACKEND": ...}, "prefix": ...}'
+    )
+
 # --- version store ----------------------------------------------------------------------------
 VERSION_STORE = env_str("VERSION_STORE", "local")
 if VERSION_STORE not in {"local", "lakefs"}:
@@ -207,6 +233,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectKindEnum": "labeling.models.Project.Kind",
+        "LeaseKindEnum": "labeling.models.Lease.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

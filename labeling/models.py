@@ -35,6 +35,9 @@ class Project(models.Model):
     lease_seconds = models.PositiveIntegerField(default=600)
     order = models.CharField(max_length=12, choices=Order.choices, default=Order.SEQUENTIAL)
     review_required = models.BooleanField(default=False)
+    agreement_threshold = models.FloatField(
+        null=True, blank=True, help_text="Items agreeing less than this (k > 1) are reviewed first."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -69,7 +72,16 @@ class Membership(models.Model):
 
 
 class Item(models.Model):
-    """One thing to label: a text, or an image stored under its content hash."""
+    """One thing to label: a text, or an image stored under its content hash.
+
+    ``annotation_count`` counts the pending and accepted annotations, the ones that use up
+    the project's overlap k. It only changes with the item row locked (see services/queue.py).
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open"  # wants more annotations
+        SUBMITTED = "submitted"  # has k annotations, some awaiting review
+        DONE = "done"  # has k annotations, accepted or not needing review
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
     # NULL, not "", for "none given": the unique constraint must ignore items without one.
@@ -82,9 +94,22 @@ class Item(models.Model):
     has_thumbnail = models.BooleanField(default=False)
     meta = models.JSONField(default=dict, blank=True)
     priority = models.IntegerField(default=0)
+    # A stable pseudo-random position for projects in random order.
+    order_key = models.BigIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    annotation_count = models.PositiveIntegerField(default=0)
+    agreement = models.FloatField(null=True, blank=True)
+    pre_annotation = models.JSONField(null=True, blank=True)
+    ground_truth = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["project", "state", "-priority", "id"], name="item_queue_priority"
+            ),
+            models.Index(fields=["project", "state", "order_key"], name="item_queue_random"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "external_id"],
@@ -116,3 +141,103 @@ def media_key(sha256: str, ext: str) -> str:
 
 def thumbnail_key(sha256: str) -> str:
     return f"thumbs/{sha256[:2]}/{sha256}.webp"
+
+
+class Lease(models.Model):
+    """An item reserved for one user until ``expires_at``.
+
+    Expired leases simply stop counting. The unique constraint allows one lease row per
+    user, project and kind, so nobody can hold two live leases however requests interleave;
+    an expired row is replaced when its user asks for the next item.
+    """
+
+    class Kind(models.TextChoices):
+        ANNOTATE = "annotate"
+        REVIEW = "review"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="leases")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ANNOTATE)
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["item", "kind", "expires_at"], name="lease_item_live")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "kind"], name="lease_one_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lease {self.pk} on item {self.item_id} for user {self.user_id}"
+
+
+class Skip(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="skips")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "user"], name="skip_once")]
+
+    def __str__(self) -> str:
+        return f"Skip of item {self.item_id} by user {self.user_id}"
+
+
+class Annotation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="annotations")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    result = models.JSONField(default=list)
+    lead_time_ms = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    ground_truth_score = models.FloatField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["project", "user", "created_at"], name="annotation_by_user"),
+            models.Index(fields=["project", "status"], name="annotation_by_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "user"], name="annotation_once_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annotation {self.pk} on item {self.item_id}"
+
+
+class AnnotationRevision(models.Model):
+    """An immutable copy of every version of an annotation's result."""
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    result = models.JSONField()
+    lead_time_ms = models.PositiveIntegerField(default=0)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=20)  # submit, edit, fix
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "number"], name="revision_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of annotation {self.annotation_id}"

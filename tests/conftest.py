@@ -14,6 +14,15 @@ from labeling.models import Project, Role
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """PBKDF2 costs ~0.3 s a user by design; tests create hundreds of users."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path: Path) -> None:
     settings.STORAGES = {

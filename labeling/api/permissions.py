@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -52,3 +53,13 @@ class ProjectRole(BasePermission):
         if "project_id" in view.kwargs:
             return True  # already checked in has_permission
         return self._check(request, view, getattr(obj, "project_id", getattr(obj, "pk", None)))
+
+
+def require_role(request: Request, project_id: int, minimum: Role) -> Role:
+    """For views reached by item or annotation id: 404 outside the project, 403 below minimum."""
+    role = project_role(user=request.user, project_id=project_id)
+    if role is None:
+        raise Http404
+    if not role_at_least(role, minimum):
+        raise PermissionDenied(ProjectRole.message)
+    return role

@@ -1,8 +1,13 @@
+"""Input and output shapes of the labeling API. Validation of labels lives in schemas.py."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django.urls import reverse
 from rest_framework import serializers
 
-from labeling.models import Project
+from labeling.models import Annotation, AnnotationRevision, Item, Lease, Membership, Project, Role
 
 
 class ProjectOutSerializer(serializers.ModelSerializer):
@@ -23,6 +28,7 @@ class ProjectOutSerializer(serializers.ModelSerializer):
             "lease_seconds",
             "order",
             "review_required",
+            "agreement_threshold",
             "role",
             "item_count",
             "created_at",
@@ -33,3 +39,151 @@ class ProjectOutSerializer(serializers.ModelSerializer):
     def get_role(self, project: Project) -> str | None:
         # Site admins who are not members see the project with no role of their own.
         return getattr(project, "member_role", None)
+
+
+class ProjectSettingsSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    instructions = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    overlap = serializers.IntegerField(required=False, min_value=1, max_value=50)
+    lease_seconds = serializers.IntegerField(required=False, min_value=30, max_value=24 * 3600)
+    order = serializers.ChoiceField(Project.Order.choices, required=False)
+    review_required = serializers.BooleanField(required=False)
+    agreement_threshold = serializers.FloatField(
+        required=False, allow_null=True, min_value=0, max_value=1
+    )
+
+
+class ProjectCreateSerializer(ProjectSettingsSerializer):
+    kind = serializers.ChoiceField(Project.Kind.choices)
+    label_schema = serializers.JSONField()
+
+
+class ProjectUpdateSerializer(ProjectSettingsSerializer):
+    name = serializers.CharField(max_length=200, required=False)
+    label_schema = serializers.JSONField(required=False)
+    label_mapping = serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        required=False,
+        help_text='Where removed labels go: {"control:label": "control:new_label" or null}.',
+    )
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    user_id = serializers.IntegerField(source="user.id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["user_id", "username", "role", "created_at"]
+
+
+class MemberInSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(Role.choices)
+
+
+class ItemOutSerializer(serializers.ModelSerializer):
+    media_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "project",
+            "external_id",
+            "text",
+            "media_url",
+            "thumbnail_url",
+            "width",
+            "height",
+            "meta",
+            "priority",
+            "state",
+            "annotation_count",
+            "agreement",
+            "pre_annotation",
+        ]
+        read_only_fields = fields
+
+    def get_media_url(self, item: Item) -> str | None:
+        return reverse("item-media", args=[item.pk]) if item.media_sha256 else None
+
+    def get_thumbnail_url(self, item: Item) -> str | None:
+        if not (item.media_sha256 and item.has_thumbnail):
+            return None
+        return reverse("item-thumbnail", args=[item.pk])
+
+
+class ItemManagerSerializer(ItemOutSerializer):
+    class Meta(ItemOutSerializer.Meta):
+        fields = [*ItemOutSerializer.Meta.fields, "ground_truth"]
+        read_only_fields = fields
+
+
+class LeaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Lease
+        fields = ["id", "kind", "expires_at"]
+
+
+class AnnotationInSerializer(serializers.Serializer):
+    result = serializers.JSONField()
+    lead_time_ms = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000, default=0)
+    idempotency_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+
+class AnnotationPatchSerializer(serializers.Serializer):
+    result = serializers.JSONField()
+    lead_time_ms = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000, required=False)
+
+
+class AnnotationOutSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id",
+            "item",
+            "project",
+            "user",
+            "username",
+            "result",
+            "lead_time_ms",
+            "status",
+            "ground_truth_score",
+            "reviewed_by",
+            "review_comment",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+
+    class Meta:
+        model = AnnotationRevision
+        fields = ["number", "result", "lead_time_ms", "author", "reason", "created_at"]
+        read_only_fields = fields
+
+
+class ReviewInSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(["accept", "reject", "fix"])
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    result = serializers.JSONField(required=False)
+
+
+class GroundTruthSerializer(serializers.Serializer):
+    ground_truth = serializers.JSONField(allow_null=True)
+
+
+def lease_payload(
+    lease: Lease, item_serializer: type[ItemOutSerializer] = ItemOutSerializer
+) -> dict[str, Any]:
+    return {"item": item_serializer(lease.item).data, "lease": LeaseSerializer(lease).data}
