@@ -1,0 +1,1 @@
+"""Benchmarks of the shared workload (/work/shared/WORKLOAD.md) against Annolake's API."""
