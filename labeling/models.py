@@ -109,6 +109,7 @@ class Item(models.Model):
                 fields=["project", "state", "-priority", "id"], name="item_queue_priority"
             ),
             models.Index(fields=["project", "state", "order_key"], name="item_queue_random"),
+            models.Index(fields=["project", "state", "id"], name="item_queue_sequential"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from labeling.models import ROLE_RANK, Membership, Project, Role
+from labeling.models import ROLE_RANK, Item, Membership, Project, Role
 
 User = AuthUser | AnonymousUser
 
@@ -27,6 +27,40 @@ def project_role(*, user: User, project_id: int) -> Role | None:
         .first()
     )
     return Role(role) if role else None
+
+
+def project_with_role(*, user: User, project_id: int) -> tuple[Project | None, Role | None]:
+    """The project and the user's role in it, in one query (the queue's hot path needs both)."""
+    if not user.is_authenticated:
+        return None, None
+    if is_site_admin(user):
+        project = Project.objects.filter(pk=project_id).first()
+        return project, Role.MANAGER if project else None
+    own_role = Membership.objects.filter(project_id=OuterRef("pk"), user_id=user.pk).values("role")
+    project = (
+        Project.objects.filter(pk=project_id).annotate(member_role=Subquery(own_role[:1])).first()
+    )
+    if project is None or project.member_role is None:
+        return None, None
+    return project, Role(project.member_role)
+
+
+def item_role(*, user: User, item_id: int) -> tuple[int | None, Role | None]:
+    """(project id, the user's role there) for an item, in one query."""
+    if not user.is_authenticated:
+        return None, None
+    own_role = Membership.objects.filter(project_id=OuterRef("project_id"), user_id=user.pk)
+    row = (
+        Item.objects.filter(pk=item_id)
+        .annotate(member_role=Subquery(own_role.values("role")[:1]))
+        .values_list("project_id", "member_role")
+        .first()
+    )
+    if row is None:
+        return None, None
+    if is_site_admin(user):
+        return row[0], Role.MANAGER
+    return row[0], Role(row[1]) if row[1] else None
 
 
 def role_at_least(role: Role | None, minimum: Role) -> bool:

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from labeling.models import Role
-from labeling.selectors import project_role, role_at_least
+from labeling.selectors import item_role, project_role, project_with_role, role_at_least
 
 
 class ProjectRole(BasePermission):
@@ -36,9 +36,10 @@ class ProjectRole(BasePermission):
         return self.read_role if request.method in SAFE_METHODS else self.write_role
 
     def _check(self, request: Request, view: APIView, project_id: Any) -> bool:
-        role = project_role(user=request.user, project_id=int(project_id))
-        if role is None:
+        project, role = project_with_role(user=request.user, project_id=int(project_id))
+        if project is None or role is None:
             raise Http404
+        view.project = project  # type: ignore[attr-defined]  # saves the view a query
         return role_at_least(role, self._required(request, view))
 
     def has_permission(self, request: Request, view: APIView) -> bool:
@@ -63,3 +64,13 @@ def require_role(request: Request, project_id: int, minimum: Role) -> Role:
     if not role_at_least(role, minimum):
         raise PermissionDenied(ProjectRole.message)
     return role
+
+
+def require_item_role(request: Request, item_id: int, minimum: Role) -> int:
+    """Like ``require_role`` for an item; returns its project id. One query."""
+    project_id, role = item_role(user=request.user, item_id=item_id)
+    if project_id is None or role is None:
+        raise Http404
+    if not role_at_least(role, minimum):
+        raise PermissionDenied(ProjectRole.message)
+    return project_id

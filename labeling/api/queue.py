@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.request import Request
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.request import signed_in
-from labeling.api.permissions import ProjectRole, require_role
+from labeling.api.permissions import ProjectRole, require_item_role
 from labeling.api.serializers import (
     AnnotationInSerializer,
     AnnotationOutSerializer,
@@ -18,7 +17,7 @@ from labeling.api.serializers import (
     LeaseSerializer,
     lease_payload,
 )
-from labeling.models import Item, Project, Role
+from labeling.models import Project, Role
 from labeling.services import annotations as annotation_services
 from labeling.services import queue
 
@@ -32,14 +31,14 @@ class QueueNextView(APIView):
 
     permission_classes = [ProjectRole]
     required_role = Role.ANNOTATOR
+    project: Project  # set by ProjectRole
 
     @extend_schema(
         request=None,
         responses={200: LeasedItem, 204: OpenApiResponse(description="Nothing left for you.")},
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = get_object_or_404(Project, pk=project_id)
-        lease = queue.item_lease_next(project=project, user=signed_in(request))
+        lease = queue.item_lease_next(project=self.project, user=signed_in(request))
         if lease is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(lease_payload(lease))
@@ -59,10 +58,8 @@ class LeaseDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _item_project(request: Request, item_id: int, minimum: Role) -> Item:
-    item = get_object_or_404(Item.objects.only("pk", "project_id"), pk=item_id)
-    require_role(request, item.project_id, minimum)
-    return item
+def _item_project(request: Request, item_id: int, minimum: Role) -> int:
+    return require_item_role(request, item_id, minimum)
 
 
 class ItemAnnotationsView(APIView):

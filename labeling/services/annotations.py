@@ -41,8 +41,10 @@ def result_validate(project: Project, item: Item, result: object) -> list[dict[s
     )
 
 
-def revision_add(annotation: Annotation, *, author: User | None, reason: str) -> AnnotationRevision:
-    number = annotation.revisions.count() + 1
+def revision_add(
+    annotation: Annotation, *, author: User | None, reason: str, number: int | None = None
+) -> AnnotationRevision:
+    number = number or annotation.revisions.count() + 1
     return AnnotationRevision.objects.create(
         annotation=annotation,
         number=number,
@@ -105,10 +107,15 @@ def annotation_submit(
 def _submit(
     item_id: int, user: User, result: object, lead_time_ms: int, idempotency_key: str
 ) -> tuple[Annotation, bool]:
-    item = Item.objects.select_for_update().filter(pk=item_id).first()
+    item = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .filter(pk=item_id)
+        .first()
+    )
     if item is None:
         raise NotFound("No such item.", field="item")
-    project = Project.objects.get(pk=item.project_id)
+    project = item.project
     existing = Annotation.objects.filter(item=item, user=user).first()
     if existing is not None:
         if idempotency_key and existing.idempotency_key == idempotency_key:
@@ -135,7 +142,7 @@ def _submit(
         idempotency_key=idempotency_key,
         ground_truth_score=_ground_truth_score(project, item, canonical),
     )
-    revision_add(annotation, author=user, reason="submit")
+    revision_add(annotation, author=user, reason="submit", number=1)
     Lease.objects.filter(item=item, user=user, kind=Lease.Kind.ANNOTATE).delete()
     item.annotation_count += 1
     item_after_count_change(item, project)

@@ -50,7 +50,20 @@ def text_rows_load(*, project: Project, spool: RowSpool) -> LoadResult:
         project_import_lock(project.pk)
         result = load_text_rows(project_id=project.pk, spool=spool, problems=problems)
         problems.raise_if_any()
+    table_statistics_refresh(Item)
     return result
+
+
+def table_statistics_refresh(model: type[Any]) -> None:
+    """Refresh the planner's statistics after a bulk load.
+
+    Right after 100k rows arrive PostgreSQL has no statistics for them, and the queue's
+    "next open item" query falls back to sorting every open item (30-80 ms a call instead
+    of well under 1 ms); autovacuum may take minutes to notice, or be off.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def items_create_text(*, project: Project, rows: Iterable[dict[str, Any]]) -> int:

@@ -86,11 +86,16 @@ def item_lease_next(*, project: Project, user: User) -> Lease | None:
 
 @transaction.atomic
 def _lease_next(project: Project, user: User) -> Lease | None:
-    own = _own_lease(project, user, Lease.Kind.ANNOTATE)
-    if own is not None:
-        return own
-    Lease.objects.filter(project=project, user=user, kind=Lease.Kind.ANNOTATE).delete()
     now = timezone.now()
+    own = (
+        Lease.objects.select_related("item")
+        .filter(project=project, user=user, kind=Lease.Kind.ANNOTATE)
+        .first()
+    )
+    if own is not None:
+        if own.expires_at > now:
+            return own
+        own.delete()  # expired: it no longer counts, and the user may take another item
     tried: list[int] = []
     for _ in range(MAX_TRIES):
         candidate = (
@@ -105,8 +110,9 @@ def _lease_next(project: Project, user: User) -> Lease | None:
             return None
         # Re-count in a new statement while holding the row lock (Read Committed sees
         # everything committed before this statement began).
-        item = Item.objects.get(pk=candidate)
-        used = item.annotation_count + live_lease_count(item_id=item.pk)
+        live = Q(leases__kind=Lease.Kind.ANNOTATE, leases__expires_at__gt=now)
+        item = Item.objects.annotate(live=Count("leases", filter=live)).get(pk=candidate)
+        used = item.annotation_count + item.live
         if item.state == Item.State.OPEN and used < project.overlap:
             return Lease.objects.create(
                 project=project,
