@@ -86,6 +86,7 @@ class MemberInSerializer(serializers.Serializer):
 class ItemOutSerializer(serializers.ModelSerializer):
     media_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
+    is_ground_truth = serializers.SerializerMethodField()
 
     class Meta:
         model = Item
@@ -104,8 +105,12 @@ class ItemOutSerializer(serializers.ModelSerializer):
             "annotation_count",
             "agreement",
             "pre_annotation",
+            "is_ground_truth",
         ]
         read_only_fields = fields
+
+    def get_is_ground_truth(self, item: Item) -> bool:
+        return item.ground_truth is not None
 
     def get_media_url(self, item: Item) -> str | None:
         return reverse("item-media", args=[item.pk]) if item.media_sha256 else None

@@ -28,6 +28,7 @@ def project_create(
     lease_seconds: int = 600,
     order: str = Project.Order.SEQUENTIAL,
     review_required: bool = False,
+    agreement_threshold: float | None = None,
 ) -> Project:
     """Create a project with a validated schema; its creator becomes its first manager."""
     if kind not in Project.Kind.values:
@@ -43,6 +44,7 @@ def project_create(
         lease_seconds=lease_seconds,
         order=order,
         review_required=review_required,
+        agreement_threshold=agreement_threshold,
         created_by=created_by,
     )
     Membership.objects.create(project=project, user=created_by, role=Role.MANAGER)

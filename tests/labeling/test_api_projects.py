@@ -11,12 +11,19 @@ pytestmark = pytest.mark.django_db
 def test_any_signed_in_user_creates_a_project_and_becomes_its_manager(api, outsider):
     response = api(outsider).post(
         "/api/projects/",
-        {"name": "Reviews", "kind": "text", "label_schema": TEXT_SCHEMA, "overlap": 2},
+        {
+            "name": "Reviews",
+            "kind": "text",
+            "label_schema": TEXT_SCHEMA,
+            "overlap": 2,
+            "agreement_threshold": 0.6,
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert (body["role"], body["overlap"], body["item_count"]) == ("manager", 2, 0)
+    assert body["agreement_threshold"] == 0.6
     assert body["label_schema"]["controls"][0]["labels"][0]["name"] == "A"
 
 
