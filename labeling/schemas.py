@@ -12,7 +12,7 @@ Canonical form: ``LabelSchema.to_json()`` fills every default (``required``, ``h
 ``multiple`` (several labels in one class region) is for class controls only.
 
 Hotkeys: one printable character, unique case-insensitively across the schema. ``?`` (shortcut
-help) and space (submit) are bound by the annotation UI, so schemas may not use them.
+help) and space (pan the image) are bound by the annotation UI, so schemas may not use them.
 """
 
 from __future__ import annotations

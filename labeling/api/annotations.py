@@ -39,7 +39,7 @@ ANNOTATION_FILTERS = ("status", "user", "item")
 def _visible_annotation(request: Request, annotation_id: int) -> Annotation:
     """Annotators see their own; reviewers and managers see the project's."""
     annotation = get_object_or_404(
-        Annotation.objects.select_related("user", "reviewed_by"), pk=annotation_id
+        Annotation.objects.select_related("user", "reviewed_by", "item"), pk=annotation_id
     )
     role = require_role(request, annotation.project_id, Role.ANNOTATOR)
     if annotation.user_id != request.user.pk and not role_at_least(role, Role.REVIEWER):
@@ -109,7 +109,9 @@ class ProjectAnnotationsView(generics.ListAPIView):
                 if not params[name].isdigit():
                     raise ValidationFailed("must be an id", field=name)
                 annotations = annotations.filter(**{f"{name}_id": int(params[name])})
-        return annotations.select_related("user", "reviewed_by").order_by("-created_at", "-pk")
+        return annotations.select_related("user", "reviewed_by", "item").order_by(
+            "-created_at", "-pk"
+        )
 
 
 ReviewItem = inline_serializer(
@@ -137,9 +139,11 @@ class ReviewNextView(APIView):
         lease = review_services.item_lease_review(project=project, reviewer=signed_in(request))
         if lease is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        annotations = lease.item.annotations.exclude(
-            status=Annotation.Status.REJECTED
-        ).select_related("user", "reviewed_by")
+        annotations = (
+            lease.item.annotations.exclude(status=Annotation.Status.REJECTED)
+            .select_related("user", "reviewed_by", "item")
+            .order_by("created_at", "pk")
+        )
         return Response(
             {
                 **lease_payload(lease),

@@ -147,12 +147,14 @@ class AnnotationPatchSerializer(serializers.Serializer):
 class AnnotationOutSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+    item_external_id = serializers.CharField(source="item.external_id", read_only=True)
 
     class Meta:
         model = Annotation
         fields = [
             "id",
             "item",
+            "item_external_id",
             "project",
             "user",
             "username",
