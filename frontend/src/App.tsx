@@ -3,7 +3,9 @@ import { Layout } from "./components/Layout";
 import { NotFoundPage } from "./components/NotFoundPage";
 import { RequireAuth } from "./features/auth/RequireAuth";
 import { SessionProvider } from "./features/auth/SessionContext";
+import { labelingRoutes } from "./features/annotate/routes";
 import { LoginPage } from "./features/login/LoginPage";
+import { manageRoutes } from "./features/manage/routes";
 import { ProjectsPage } from "./features/projects/ProjectsPage";
 import type { User } from "./api/auth";
 
@@ -26,7 +28,11 @@ export function App({ initialUser }: AppProps = {}) {
           }
         >
           <Route path="/projects" element={<ProjectsPage />} />
+          {/* Manager screens (lazy): /projects/new, /projects/:projectId/{,items,import,members,settings} */}
+          {manageRoutes()}
         </Route>
+        {/* Labeling screens (lazy, full window): /projects/:projectId/{annotate,review,history} */}
+        {labelingRoutes()}
         <Route path="/" element={<Navigate to="/projects" replace />} />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>

@@ -16,6 +16,8 @@ export interface ApiFetchOptions {
   /** Encoded as JSON, unless it is a `FormData` (sent as multipart as-is). */
   body?: unknown;
   signal?: AbortSignal;
+  /** Let the request outlive the page (`fetch` keepalive), e.g. releasing a lease on `pagehide`. */
+  keepalive?: boolean;
 }
 
 /** Error codes produced by the client itself (server codes are free-form strings). */
@@ -31,12 +33,15 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | null;
+  /** The envelope's optional `details` (e.g. `{rejected: [...]}` of an import, `{orphaned}`). */
+  readonly details: unknown;
 
-  constructor(status: number, code: string, message: string, field: string | null = null) {
+  constructor(status: number, code: string, message: string, field: string | null = null, details?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.details = details;
   }
 }
 
@@ -135,12 +140,13 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
     if (isJson && typeof parsed === "object" && parsed !== null) {
       const envelope = (parsed as { error?: unknown }).error;
       if (typeof envelope === "object" && envelope !== null) {
-        const { code, message, field } = envelope as Record<string, unknown>;
+        const { code, message, field, details } = envelope as Record<string, unknown>;
         return new ApiError(
           status,
           typeof code === "string" && code ? code : CLIENT_ERROR_CODES.http,
           typeof message === "string" && message ? message : fallbackMessage,
           typeof field === "string" && field ? field : null,
+          details,
         );
       }
       // Tolerate Django REST framework's default `{"detail": "..."}`.
@@ -164,6 +170,19 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
   }
 
   return new ApiError(status, CLIENT_ERROR_CODES.http, fallbackMessage);
+}
+
+/**
+ * The ApiError for a non-2xx response, with the 401 listeners notified, exactly as
+ * `apiFetch` does. For the one other transport: XMLHttpRequest uploads that need upload
+ * progress (api/imports.ts), which wrap the XHR's answer in a `Response`.
+ */
+export async function apiErrorFromResponse(response: Response): Promise<ApiError> {
+  const error = await errorFromResponse(response);
+  if (error.status === 401) {
+    for (const listener of [...unauthorizedListeners]) listener(error);
+  }
+  return error;
 }
 
 /**
@@ -193,6 +212,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
   const init: RequestInit = { method, headers, credentials: "same-origin" };
   if (body !== undefined) init.body = body;
   if (options.signal) init.signal = options.signal;
+  if (options.keepalive) init.keepalive = true;
 
   let response: Response;
   try {
@@ -206,13 +226,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     );
   }
 
-  if (!response.ok) {
-    const error = await errorFromResponse(response);
-    if (error.status === 401) {
-      for (const listener of [...unauthorizedListeners]) listener(error);
-    }
-    throw error;
-  }
+  if (!response.ok) throw await apiErrorFromResponse(response);
 
   if (response.status === 204 || response.status === 205) {
     return undefined as T;

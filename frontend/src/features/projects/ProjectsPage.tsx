@@ -3,6 +3,8 @@ import { Link, useSearchParams } from "react-router-dom";
 import { isAbortError, isApiError, pageFromUrl, type Paginated } from "../../api/client";
 import { listProjects, type Project, type ProjectKind, type ProjectRole } from "../../api/projects";
 import { ErrorMessage } from "../../components/ErrorMessage";
+import { ProjectLabelingLinks } from "../annotate/ProjectLinks";
+import { useSession } from "../auth/SessionContext";
 
 const KIND_LABELS: Record<ProjectKind, string> = { image: "Image", text: "Text" };
 const ROLE_LABELS: Record<ProjectRole, string> = {
@@ -80,6 +82,10 @@ export function ProjectsPage() {
             {data ? summary(data, state.dataPage) : "\u00a0"}
           </p>
         </div>
+        {/* Any signed-in user may create a project (they become its manager). */}
+        <Link to="/projects/new" className="button button--primary">
+          New project
+        </Link>
       </div>
 
       {error ? (
@@ -136,6 +142,7 @@ function summary(data: Paginated<Project>, page: number): string {
 }
 
 function ProjectsTable({ projects }: { projects: Project[] }) {
+  const isStaff = Boolean(useSession().user?.is_staff);
   return (
     <table className="table">
       <caption className="visually-hidden">Your projects</caption>
@@ -161,14 +168,28 @@ function ProjectsTable({ projects }: { projects: Project[] }) {
         {projects.map((project) => (
           <tr key={project.id}>
             <td>
-              <div className="project-name">{project.name}</div>
-              {project.description ? (
-                <div className="project-description" title={project.description}>
-                  {project.description}
+              <div className="project-cell">
+                <div className="project-cell__text">
+                  <div className="project-name">{project.name}</div>
+                  {project.description ? (
+                    <div className="project-description" title={project.description}>
+                      {project.description}
+                    </div>
+                  ) : (
+                    <div className="project-description project-description--empty">No description</div>
+                  )}
                 </div>
-              ) : (
-                <div className="project-description project-description--empty">No description</div>
-              )}
+                {project.role === "manager" || (project.role === null && isStaff) ? (
+                  <Link
+                    to={`/projects/${project.id}`}
+                    className="button button--secondary button--small"
+                    aria-label={`Manage ${project.name}`}
+                  >
+                    Manage
+                  </Link>
+                ) : null}
+                <ProjectLabelingLinks project={project} isStaff={isStaff} />
+              </div>
             </td>
             <td>
               <span className={`badge badge--kind-${project.kind}`}>{KIND_LABELS[project.kind] ?? project.kind}</span>
