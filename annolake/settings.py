@@ -162,13 +162,25 @@ if not isinstance(IMPORT_SOURCES, dict) or not all(
     )
 
 # --- version store ----------------------------------------------------------------------------
+# `local`, `lakefs`, or the dotted path of a datasets.stores.base.VersionStore subclass.
 VERSION_STORE = env_str("VERSION_STORE", "local")
-if VERSION_STORE not in {"local", "lakefs"}:
-    raise ImproperlyConfigured("VERSION_STORE must be 'local' or 'lakefs'")
+if VERSION_STORE not in {"local", "lakefs"} and "." not in VERSION_STORE:
+    raise ImproperlyConfigured("VERSION_STORE must be 'local', 'lakefs' or a dotted path")
+# The local store keeps objects up to VERSION_STORE_INLINE_MAX_BYTES in the database (a file
+# per 500-byte item costs more than the rest of a snapshot) and larger ones in this STORAGES
+# alias, under versions/objects/.
+VERSION_STORE_STORAGE = env_str("VERSION_STORE_STORAGE", "default")
+VERSION_STORE_INLINE_MAX_BYTES = env_int("VERSION_STORE_INLINE_MAX_BYTES", 16 * 1024)
+VERSION_STORE_UPLOAD_WORKERS = env_int("VERSION_STORE_UPLOAD_WORKERS", 8)
 LAKEFS_ENDPOINT = env_str("LAKEFS_ENDPOINT")
 LAKEFS_ACCESS_KEY_ID = env_str("LAKEFS_ACCESS_KEY_ID")
 LAKEFS_SECRET_ACCESS_KEY = env_str("LAKEFS_SECRET_ACCESS_KEY")
 LAKEFS_STORAGE_NAMESPACE = env_str("LAKEFS_STORAGE_NAMESPACE", "local://annolake/")
+# Per-request read timeouts (commits and merges of 100k objects take a while on lakeFS) and
+# attempts for transient failures (5xx, 423, 429, resets, timeouts), with capped backoff.
+LAKEFS_TIMEOUT_SECONDS = env_int("LAKEFS_TIMEOUT_SECONDS", 30)
+LAKEFS_COMMIT_TIMEOUT_SECONDS = env_int("LAKEFS_COMMIT_TIMEOUT_SECONDS", 300)
+LAKEFS_MAX_ATTEMPTS = env_int("LAKEFS_MAX_ATTEMPTS", 5)
 if VERSION_STORE == "lakefs" and not (LAKEFS_ENDPOINT and LAKEFS_ACCESS_KEY_ID):
     raise ImproperlyConfigured(
         "VERSION_STORE=lakefs needs LAKEFS_ENDPOINT and LAKEFS_ACCESS_KEY_ID"

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from . import get_version_store
 
 
 def version_store_check() -> str:
-    if settings.VERSION_STORE == "lakefs":
-        import lakefs_sdk
-
-        config = lakefs_sdk.Configuration(
-            host=settings.LAKEFS_ENDPOINT,
-            username=settings.LAKEFS_ACCESS_KEY_ID,
-            password=settings.LAKEFS_SECRET_ACCESS_KEY,
-        )
-        with lakefs_sdk.ApiClient(config) as client:
-            lakefs_sdk.HealthCheckApi(client).health_check(_request_timeout=3)
-        return f"lakefs at {settings.LAKEFS_ENDPOINT}"
-    # The local store keeps its trees in the database and its objects in media storage,
-    # both probed separately; here we only confirm which store is in use.
-    return "local"
+    """lakeFS: health endpoint and credentials, no retries. Local: its tables answer (the
+    database and media storage it lives in are probed by their own checks)."""
+    return get_version_store().check()
