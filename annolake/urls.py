@@ -7,6 +7,7 @@ from core import views
 api: list[URLPattern | URLResolver] = [
     path("", include("core.api.urls")),
     path("", include("labeling.api.urls")),
+    path("", include("datasets.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -153,3 +153,27 @@ class LocalStagedObject(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class Dataset(models.Model):
+    """A versioned dataset: one version-store repository fed by one or more projects.
+
+    ``main`` holds released history; tags name versions; other branches are labeling rounds.
+    """
+
+    slug = models.SlugField(max_length=63, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    projects = models.ManyToManyField("labeling.Project", related_name="datasets")
+    split_ratios = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @property
+    def repository(self) -> str:
+        return self.slug

@@ -14,6 +14,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from core.models import Job
+from datasets.models import Dataset
 from labeling.media import image_inspect, image_store
 from labeling.models import Annotation, Item, Lease
 from tests.factories import MembershipFactory, TextItemFactory, UserFactory
@@ -55,6 +56,11 @@ GET    /api/annotations/{annotation}             401  404  200  200  200  200
 PATCH  /api/annotations/{annotation}             401  404  400  404  404  404
 GET    /api/annotations/{annotation}/revisions   401  404  200  200  200  200
 POST   /api/annotations/{annotation}/review      401  404  403  400  400  400
+GET    /api/datasets/                            401  200  200  200  200  200
+POST   /api/datasets/                            401  400  400  400  400  400
+GET    /api/datasets/{dataset}/                  401  404  403  403  200  200
+GET    /api/datasets/{dataset}/branches          401  404  403  403  200  200
+POST   /api/datasets/{dataset}/snapshots         401  404  403  403  400  400
 """
 
 ROWS = [line.split() for line in MATRIX.strip().splitlines()]
@@ -66,6 +72,7 @@ PLACEHOLDERS = {
     "{item}": "{item_id}",
     "{image}": "{item_id}",
     "{annotation}": "{annotation_id}",
+    "{dataset}": "{slug}",
 }
 
 
@@ -97,10 +104,13 @@ def objects(project, annotator, lead):
     image = Item.objects.create(
         project=project, media_sha256=info.sha256, media_ext=info.ext, width=64, height=48
     )
+    dataset = Dataset.objects.create(slug="matrix", name="Matrix")
+    dataset.projects.set([project])
     member = UserFactory()
     MembershipFactory(project=project, user=member, role="annotator")
     return {
         "project": project.pk,
+        "dataset": dataset.slug,
         "job": Job.objects.create(kind="labeling.generate_thumbnails", created_by=lead).pk,
         "member": member.pk,
         "item": item.pk,

@@ -13,7 +13,7 @@ from labeling.models import Annotation, AnnotationRevision, Item, Lease, Project
 from labeling.schemas import LabelSchema, parse_schema, validate_result
 from labeling.services.queue import live_lease_count
 
-_SCHEMAS: dict[tuple[int, int], LabelSchema] = {}
+_SCHEMAS: dict[tuple[int, object, int], LabelSchema] = {}
 
 
 def project_schema(project: Project) -> LabelSchema:
@@ -22,7 +22,8 @@ def project_schema(project: Project) -> LabelSchema:
     Every schema change bumps ``schema_version`` (services/projects.py), so the pair is a
     safe key; parsing on each submit would cost more than validating the result.
     """
-    key = (project.pk, project.schema_version)
+    # created_at guards against a reused primary key (a test database rolled back, say).
+    key = (project.pk, project.created_at, project.schema_version)
     schema = _SCHEMAS.get(key)
     if schema is None:
         if len(_SCHEMAS) > 1000:
