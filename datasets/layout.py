@@ -101,12 +101,18 @@ class CardTotals:
     labels: Counter[str] = field(default_factory=Counter)
 
     def add(self, record: ItemRecord) -> None:
-        self.items[record.project_id] += 1
-        if record.label is not None:
-            self.labelled[record.project_id] += 1
-            for region in record.label:
-                names = region.get("labels") or [region.get("label")]
-                for name in names:
+        self._count(record.project_id, record.label)
+
+    def add_document(self, document: dict[str, Any]) -> None:
+        """Count an item object read back from a commit (see ``item_document``)."""
+        self._count(document["project"], document.get("label"))
+
+    def _count(self, project_id: int, label: list[dict[str, Any]] | None) -> None:
+        self.items[project_id] += 1
+        if label is not None:
+            self.labelled[project_id] += 1
+            for region in label:
+                for name in region.get("labels") or [region.get("label")]:
                     self.labels[f"{region['control']}:{name}"] += 1
 
 

@@ -177,3 +177,49 @@ class Dataset(models.Model):
     @property
     def repository(self) -> str:
         return self.slug
+
+
+class Merge(models.Model):
+    """A data lead's merge of a branch; kept while conflicts wait for their resolution."""
+
+    class Status(models.TextChoices):
+        MERGED = "merged"
+        CONFLICT = "conflict"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="merges")
+    source = models.CharField(max_length=200)
+    target = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    commit = models.CharField(max_length=64, blank=True)
+    conflicts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.source} -> {self.target} ({self.status})"
+
+
+class Version(models.Model):
+    """A released version: an immutable tag on a commit of main, with its notes and counts."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(max_length=32)
+    commit = models.CharField(max_length=64)
+    notes = models.TextField(blank=True)
+    counts = models.JSONField(default=dict)
+    label_histogram = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "name"], name="version_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.name}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from core.models import Job
-from datasets.models import Dataset
+from datasets.models import Dataset, Merge
 from labeling.media import image_inspect, image_store
 from labeling.models import Annotation, Item, Lease
 from tests.factories import MembershipFactory, TextItemFactory, UserFactory
@@ -61,6 +61,12 @@ POST   /api/datasets/                            401  400  400  400  400  400
 GET    /api/datasets/{dataset}/                  401  404  403  403  200  200
 GET    /api/datasets/{dataset}/branches          401  404  403  403  200  200
 POST   /api/datasets/{dataset}/snapshots         401  404  403  403  400  400
+GET    /api/datasets/{dataset}/diff              401  404  403  403  400  400
+GET    /api/datasets/{dataset}/merges            401  404  403  403  200  200
+POST   /api/datasets/{dataset}/merges            401  404  403  403  400  400
+POST   /api/datasets/{dataset}/merges/{merge}/resolve 401 404 403 403 409  409
+GET    /api/datasets/{dataset}/versions          401  404  403  403  200  200
+POST   /api/datasets/{dataset}/versions          401  404  403  403  400  400
 """
 
 ROWS = [line.split() for line in MATRIX.strip().splitlines()]
@@ -73,6 +79,7 @@ PLACEHOLDERS = {
     "{image}": "{item_id}",
     "{annotation}": "{annotation_id}",
     "{dataset}": "{slug}",
+    "{merge}": "{merge_id}",
 }
 
 
@@ -111,6 +118,9 @@ def objects(project, annotator, lead):
     return {
         "project": project.pk,
         "dataset": dataset.slug,
+        "merge": Merge.objects.create(
+            dataset=dataset, source="round-1", target="main", status="conflict"
+        ).pk,
         "job": Job.objects.create(kind="labeling.generate_thumbnails", created_by=lead).pk,
         "member": member.pk,
         "item": item.pk,

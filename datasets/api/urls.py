@@ -1,10 +1,20 @@
 from django.urls import path
 
-from datasets.api import views
+from datasets.api import history, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListView.as_view(), name="dataset-list"),
     path("datasets/<slug:slug>/", views.DatasetDetailView.as_view(), name="dataset-detail"),
     path("datasets/<slug:slug>/branches", views.BranchListView.as_view(), name="dataset-branches"),
     path("datasets/<slug:slug>/snapshots", views.SnapshotView.as_view(), name="dataset-snapshots"),
+    path("datasets/<slug:slug>/diff", history.DiffView.as_view(), name="dataset-diff"),
+    path("datasets/<slug:slug>/merges", history.MergeListView.as_view(), name="dataset-merges"),
+    path(
+        "datasets/<slug:slug>/merges/<int:merge_id>/resolve",
+        history.MergeResolveView.as_view(),
+        name="dataset-merge-resolve",
+    ),
+    path(
+        "datasets/<slug:slug>/versions", history.VersionListView.as_view(), name="dataset-versions"
+    ),
 ]

@@ -53,7 +53,7 @@ class SnapshotInSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def _managed_dataset(request: Request, slug: str) -> Dataset:
+def managed_dataset(request: Request, slug: str) -> Dataset:
     dataset = get_object_or_404(Dataset, slug=slug)
     require_dataset_manager(user=signed_in(request), dataset=dataset)
     return dataset
@@ -90,7 +90,7 @@ class DatasetListView(generics.ListAPIView):
 class DatasetDetailView(APIView):
     @extend_schema(responses=DatasetSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        return Response(DatasetSerializer(_managed_dataset(request, slug)).data)
+        return Response(DatasetSerializer(managed_dataset(request, slug)).data)
 
 
 BranchSerializer = inline_serializer(
@@ -101,7 +101,7 @@ BranchSerializer = inline_serializer(
 class BranchListView(APIView):
     @extend_schema(responses=BranchSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        dataset = _managed_dataset(request, slug)
+        dataset = managed_dataset(request, slug)
         try:
             refs = list(get_version_store().list_branches(dataset.repository))
         except StoreNotFound:
@@ -122,7 +122,7 @@ class SnapshotView(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         """Snapshot the source projects' final labels onto a branch (a background job)."""
-        dataset = _managed_dataset(request, slug)
+        dataset = managed_dataset(request, slug)
         data = SnapshotInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

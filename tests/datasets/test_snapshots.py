@@ -12,45 +12,13 @@ from datasets.stores.base import StoreUnavailable
 from labeling.models import Annotation, Project
 from labeling.services.annotations import annotation_update
 from labeling.services.items import item_create_image
-from tests.factories import MembershipFactory, ProjectFactory, TextItemFactory, UserFactory
+from tests.datasets.support import answer as _answer
+from tests.datasets.support import create_dataset as _dataset
+from tests.datasets.support import run_snapshot as _snapshot
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 from tests.labeling.images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def _answer(label: str) -> list[dict]:
-    return [{"control": "label", "type": "class", "labels": [label]}]
-
-
-@pytest.fixture
-def labelled(lead, annotator):
-    """A text project with 4 items, 3 of them labelled (no review required)."""
-    project = ProjectFactory()
-    MembershipFactory(project=project, user=lead, role="manager")
-    items = TextItemFactory.create_batch(4, project=project)
-    from labeling.services.annotations import annotation_submit
-
-    for item, label in zip(items[:3], "ABC", strict=False):
-        annotation_submit(item_id=item.pk, user=annotator, result=_answer(label))
-    return project, items
-
-
-def _dataset(api, lead, project, slug="reviews"):
-    response = api(lead).post(
-        "/api/datasets/", {"slug": slug, "name": "Reviews", "projects": [project.pk]}, format="json"
-    )
-    assert response.status_code == 201, response.content
-    return slug
-
-
-def _snapshot(api, user, slug, django_capture_on_commit_callbacks, **body):
-    payload = {"branch": "round-1", "include": "completed", **body}
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api(user).post(f"/api/datasets/{slug}/snapshots", payload, format="json")
-    assert response.status_code == 202, response.content
-    job = Job.objects.get(pk=response.json()["job"]["id"])
-    assert job.status == Job.Status.SUCCEEDED, job.error
-    return job.result
 
 
 def test_a_snapshot_writes_the_canonical_layout_onto_the_branch(
