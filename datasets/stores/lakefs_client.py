@@ -47,8 +47,16 @@ TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (urllib3.exceptions.HTTPErro
 AUTH_SETTINGS = ["basic_auth", "cookie_auth", "oidc_auth", "saml_auth", "jwt_token"]
 
 
+def api_base(endpoint: str) -> str:
+    """The SDK's host is the API root; accept the server's address with or without it."""
+    endpoint = endpoint.rstrip("/")
+    return endpoint if endpoint.endswith("/api/v1") else f"{endpoint}/api/v1"
+
+
 def make_client(endpoint: str, access_key: str, secret_key: str, *, pool_size: int) -> LakeFSClient:
-    config = lakefs_sdk.Configuration(host=endpoint, username=access_key, password=secret_key)
+    config = lakefs_sdk.Configuration(
+        host=api_base(endpoint), username=access_key, password=secret_key
+    )
     config.retries = False  # type: ignore[assignment]  # retries are ours: see above
     config.connection_pool_maxsize = pool_size
     return LakeFSClient(config)
