@@ -4,6 +4,7 @@ import { NotFoundPage } from "./components/NotFoundPage";
 import { RequireAuth } from "./features/auth/RequireAuth";
 import { SessionProvider } from "./features/auth/SessionContext";
 import { labelingRoutes } from "./features/annotate/routes";
+import { datasetRoutes } from "./features/datasets/routes";
 import { LoginPage } from "./features/login/LoginPage";
 import { manageRoutes } from "./features/manage/routes";
 import { ProjectsPage } from "./features/projects/ProjectsPage";
@@ -30,6 +31,8 @@ export function App({ initialUser }: AppProps = {}) {
           <Route path="/projects" element={<ProjectsPage />} />
           {/* Manager screens (lazy): /projects/new, /projects/:projectId/{,items,import,members,settings} */}
           {manageRoutes()}
+          {/* Dataset screens (lazy): /datasets, /datasets/:slug */}
+          {datasetRoutes()}
         </Route>
         {/* Labeling screens (lazy, full window): /projects/:projectId/{annotate,review,history} */}
         {labelingRoutes()}

@@ -36,6 +36,9 @@ export function Layout() {
             <NavLink to="/projects" className="app-nav__link">
               Projects
             </NavLink>
+            <NavLink to="/datasets" className="app-nav__link">
+              Datasets
+            </NavLink>
           </nav>
           <div className="app-header__user">
             {signOutError ? (
