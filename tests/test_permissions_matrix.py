@@ -67,6 +67,7 @@ POST   /api/datasets/{dataset}/merges            401  404  403  403  400  400
 POST   /api/datasets/{dataset}/merges/{merge}/resolve 401 404 403 403 409  409
 GET    /api/datasets/{dataset}/versions          401  404  403  403  200  200
 POST   /api/datasets/{dataset}/versions          401  404  403  403  400  400
+GET    /api/datasets/{dataset}/refs/{ref}/export 401  404  403  403  404  404
 """
 
 ROWS = [line.split() for line in MATRIX.strip().splitlines()]
@@ -80,6 +81,7 @@ PLACEHOLDERS = {
     "{annotation}": "{annotation_id}",
     "{dataset}": "{slug}",
     "{merge}": "{merge_id}",
+    "{ref}": "{ref}",
 }
 
 
@@ -118,6 +120,7 @@ def objects(project, annotator, lead):
     return {
         "project": project.pk,
         "dataset": dataset.slug,
+        "ref": "v1",
         "merge": Merge.objects.create(
             dataset=dataset, source="round-1", target="main", status="conflict"
         ).pk,

@@ -17,4 +17,9 @@ urlpatterns = [
     path(
         "datasets/<slug:slug>/versions", history.VersionListView.as_view(), name="dataset-versions"
     ),
+    path(
+        "datasets/<slug:slug>/refs/<str:ref>/export",
+        history.ExportView.as_view(),
+        name="dataset-export",
+    ),
 ]

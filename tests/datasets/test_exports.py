@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.datasets.support import create_dataset, run_snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def version(api, lead, labelled, django_capture_on_commit_callbacks):
+    """The labelled project snapshotted, merged into main and released as v1."""
+    project, items = labelled
+    slug = create_dataset(api, lead, project)
+    run_snapshot(api, lead, slug, django_capture_on_commit_callbacks)
+    api(lead).post(f"/api/datasets/{slug}/merges", {"source": "round-1"}, format="json")
+    api(lead).post(f"/api/datasets/{slug}/versions", {"notes": "first"}, format="json")
+    return slug, project, items
+
+
+def _download(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_jsonl_export_of_a_tag_has_one_line_per_labelled_item(api, lead, version):
+    slug, _project, items = version
+    response = api(lead).get(f"/api/datasets/{slug}/refs/v1/export?format=jsonl")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    lines = [json.loads(line) for line in _download(response).splitlines()]
+    assert sorted(doc["id"] for doc in lines) == sorted(i.pk for i in items[:3])
+    assert {doc["label"][0]["labels"][0] for doc in lines} == {"A", "B", "C"}
+
+
+def test_the_same_version_exports_byte_identical_files_and_answers_304(api, lead, version):
+    slug, _, _ = version
+    url = f"/api/datasets/{slug}/refs/v1/export?format=csv"
+    first = api(lead).get(url)
+    body = _download(first)
+    again = api(lead).get(url.replace("v1", first["ETag"].strip('"').split(".")[0]))
+    assert _download(again) == body  # the commit id gives the same bytes as the tag
+    cached = api(lead).get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert cached.status_code == 304
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert sorted(row["label"] for row in rows) == ["A", "B", "C"]
+
+
+def test_parquet_export_loads_with_pyarrow(api, lead, version, tmp_path):
+    slug, _, _ = version
+    response = api(lead).get(f"/api/datasets/{slug}/refs/main/export?format=parquet")
+    path = tmp_path / "v.parquet"
+    path.write_bytes(_download(response))
+    table = pq.read_table(path)
+    assert table.num_rows == 3
+
+
+def test_splits_partition_the_items(api, lead, version):
+    slug, _, _ = version
+    counts = 0
+    for split in ("train", "val", "test"):
+        response = api(lead).get(f"/api/datasets/{slug}/refs/v1/export?format=jsonl&split={split}")
+        counts += len(_download(response).splitlines())
+    assert counts == 3
+
+
+def test_bad_export_requests_name_the_problem(api, lead, labelled, version):
+    slug, _project, _ = version
+    unknown = api(lead).get(f"/api/datasets/{slug}/refs/v1/export?format=xml")
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["field"] == "format"
+    missing = api(lead).get(f"/api/datasets/{slug}/refs/v9/export")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["field"] == "ref"
+    bad_split = api(lead).get(f"/api/datasets/{slug}/refs/v1/export?split=holdout")
+    assert bad_split.json()["error"]["field"] == "split"
