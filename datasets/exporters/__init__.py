@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from datasets.exporters import coco, csv_table, jsonl, parquet, yolo
+from datasets.exporters import coco, csv_table, jsonl, yolo
 from datasets.exporters._common import Item, ItemsFactory, MediaSource
 
 __all__ = [
@@ -74,6 +74,13 @@ class Exporter:
         return "zip" if with_media and self.media_capable else self.extension
 
 
+def _parquet_write(*args: Any, **kwargs: Any) -> None:
+    # pyarrow (and numpy with it) costs ~80 MB per process: load it only to write Parquet.
+    from datasets.exporters import parquet
+
+    parquet.write(*args, **kwargs)
+
+
 EXPORTERS: dict[str, Exporter] = {
     e.name: e
     for e in (
@@ -81,7 +88,7 @@ EXPORTERS: dict[str, Exporter] = {
         Exporter("csv", "text/csv; charset=utf-8", "csv", False, csv_table.write),
         Exporter("coco", "application/json", "json", True, coco.write),
         Exporter("yolo", ZIP, "zip", True, yolo.write),
-        Exporter("parquet", "application/vnd.apache.parquet", "parquet", False, parquet.write),
+        Exporter("parquet", "application/vnd.apache.parquet", "parquet", False, _parquet_write),
     )
 }
 
