@@ -39,6 +39,8 @@ from labeling.schemas import parse_schema, schema_hash
 
 JOB_KIND = "datasets.build_snapshot"
 MANAGED_PREFIXES = ("items/", "media/", CARD_PATH)
+# A progress message is written to the job row at once (not throttled): every 1,000 items.
+PROGRESS_EVERY = 1000
 
 
 def snapshot_start(
@@ -106,7 +108,9 @@ def _objects(
                         yield target, f.read()
                 seen.add(target)
             done += 1
-            progress.set(done, message=f"Prepared {done} items")
+            if done % PROGRESS_EVERY == 0:
+                progress.set(done, message=f"Prepared {done} items")
+    progress.set(done, message=f"Prepared {done} items")
 
 
 def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:

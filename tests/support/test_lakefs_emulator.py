@@ -678,3 +678,72 @@ def test_stop_wakes_stalled_requests_and_leaves_no_threads() -> None:
     # urllib3 retries the dropped GET against the closed port, then gives up.
     assert isinstance(caught[0], urllib3.exceptions.MaxRetryError)
     assert emulator_threads() == []
+
+
+def test_listing_pages_match_sorting_the_whole_view() -> None:
+    """`list_view_page` (bisect + walk) answers as `list_level` over the sorted view would."""
+    import random
+
+    from .lakefs_emulator.listing import list_level, list_view_page
+    from .lakefs_emulator.model import Entry, Repository, Staging, View
+    from .lakefs_emulator.protocol import paginate
+
+    rng = random.Random(7)
+
+    def entry(path: str) -> Entry:
+        return Entry.create(path, path.encode(), "local://x/" + path, "text/plain", {})
+
+    def paths(n: int) -> list[str]:
+        parts = ["a", "a/b", "b", "c/d/e", "c/", "c/d", "ab", "zz"]
+        return [f"{rng.choice(parts)}/{rng.randrange(50)}" for _ in range(n)]
+
+    repo = Repository("r", "local://r", "main", 0)
+    for round_ in range(20):
+        tree = {p: entry(p) for p in paths(rng.randrange(0, 80))}
+        repo.commits[f"c{round_}"] = type("C", (), {"tree": tree})()  # type: ignore[assignment]
+        staging = Staging()
+        for p in paths(rng.randrange(0, 30)):
+            staging[p] = (
+                None if rng.random() < 0.4 else entry(p + ("" if rng.random() < 0.5 else "x"))
+            )
+        view = View(repo, f"c{round_}", staging)
+        items = sorted((p, view[p]) for p in view)
+        keys = [p for p, _ in items] + ["", "a", "a/", "b/3", "c/", "c/d/", "zz/9", "~"]
+        for prefix in ("", "a", "a/", "c/", "c/d/", "q"):
+            for delimiter in ("", "/"):
+                rows = list_level(items, prefix, delimiter)
+                for after in [*rng.sample(keys, min(6, len(keys))), ""]:
+                    for amount in (1, 3, 1000):
+                        want, pages = paginate(rows, lambda row: row[0], after, amount)
+                        got = list_view_page(view, prefix, delimiter, after, amount)
+                        assert got == (want, pages["has_more"]), (prefix, delimiter, after)
+
+
+def test_uploads_and_reads_look_up_one_path(
+    client: LakeFSClient, repo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uploads and reads never build the branch's whole view, and a listing page sorts
+    nothing more once the committed tree's order is known (no O(n) work per request)."""
+    from .lakefs_emulator import model
+
+    objects = client.objects_api
+    for i in range(300):
+        objects.upload_object(repo, "main", f"items/{i:04d}.json", content=b"x%d" % i)
+    client.commits_api.commit(repo, "main", lakefs_sdk.CommitCreation(message="300"))
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("whole-tree work on a per-object request")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(model.Repository, "branch_view", refuse)
+        objects.upload_object(repo, "main", "items/0001.json", content=b"staged")
+        objects.upload_object(repo, "main", "items/9999.json", content=b"y", if_none_match="*")
+        assert objects.get_object(repo, "main", "items/0001.json") == b"staged"
+    objects.list_objects(repo, "main", prefix="items/", amount=1)  # sorts tree and staging once
+    monkeypatch.setattr(model, "sorted", refuse, raising=False)
+    page = objects.list_objects(repo, "main", prefix="items/", after="items/0100.json", amount=5)
+    assert [o.path for o in page.results] == [f"items/{i:04d}.json" for i in range(101, 106)]
+    assert page.pagination.has_more
+    page = objects.list_objects(repo, "main", prefix="items/", after="items/0299.json")
+    assert [o.path for o in page.results] == ["items/9999.json"]
+    assert not page.pagination.has_more

@@ -4,7 +4,6 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/annolake_store_bench \\
         .venv/bin/python -m tests.datasets.stores.bench_stores --store local
     .venv/bin/python -m tests.datasets.stores.bench_stores --store lakefs   # emulator, own process
-                                                  # (fast_emulator.py: see why there)
 
 Steps, each timed: put_many of N ~500-byte item objects on a job branch + commit; 1% of them
 (spread evenly) rewritten + commit; two-dot diff of the two commits (first change, all);
@@ -79,7 +78,7 @@ def make_store(kind: str, workers: int, inline_max: int) -> Any:
     from datasets.stores.lakefs import LakeFSStore
 
     emulator = subprocess.Popen(
-        [sys.executable, "-m", "tests.datasets.stores.fast_emulator", "AKIABENCH", "bench-secret"],
+        [sys.executable, "-m", "tests.support.lakefs_emulator", "AKIABENCH", "bench-secret"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

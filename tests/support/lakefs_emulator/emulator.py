@@ -10,7 +10,7 @@ from .app import App, Settings
 from .faults import FaultPlan
 from .handlers import build_router
 from .model import Store
-from .refs import resolve, view
+from .refs import lookup, resolve
 from .server import API_PREFIX, EmulatorHTTPServer, RecordedRequest
 
 DEFAULT_ACCESS_KEY = "AKIAEMULATOR"
@@ -176,5 +176,5 @@ class LakeFSEmulator:
     def read_object(self, repository: str, ref: str, path: str) -> bytes | None:
         with self.store.lock:
             repo = self.store.repo(repository)
-            entry = view(repo, resolve(repo, ref)).get(path)
+            entry = lookup(repo, resolve(repo, ref), path)
         return None if entry is None else entry.data

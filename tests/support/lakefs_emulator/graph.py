@@ -61,16 +61,22 @@ def merge_base(repo: Repository, source: str, dest: str) -> str | None:
 
 
 def diff_trees(left: Tree, right: Tree) -> list[Change]:
-    """Two-dot diff: what changes `left` into `right`."""
+    """Two-dot diff: what changes `left` into `right` (sorted by path).
+
+    One pass over each side and a sort of the changes only, not of every path."""
     changes: list[Change] = []
-    for path in sorted(set(left) | set(right)):
-        old, new = left.get(path), right.get(path)
-        if old is None and new is not None:
-            changes.append(Change("added", path, new))
-        elif new is None and old is not None:
+    if left is right:
+        return changes
+    for path, old in left.items():
+        new = right.get(path)
+        if new is None:
             changes.append(Change("removed", path, old))
-        elif old is not None and new is not None and old.identity != new.identity:
+        elif old.identity != new.identity:
             changes.append(Change("changed", path, new))
+    for path, new in right.items():
+        if path not in left:
+            changes.append(Change("added", path, new))
+    changes.sort(key=lambda change: change.path)
     return changes
 
 
@@ -100,7 +106,10 @@ def three_way_merge(dest: Tree, source: Tree, base: Tree, strategy: str | None) 
     """Whole-object merge as graveler does it; raises ConflictError without a strategy."""
     result = dict(dest)
     conflicts: list[str] = []
-    for path in sorted(set(dest) | set(source) | set(base)):
+    # Only paths where the source differs from the base can change the result.
+    touched = [p for p, e in source.items() if _ident(base, p) != e.identity]
+    touched.extend(p for p in base if p not in source)
+    for path in sorted(touched):
         b, d, s = _ident(base, path), _ident(dest, path), _ident(source, path)
         if s == b or d == s:
             continue  # source did not change it, or both made the same change

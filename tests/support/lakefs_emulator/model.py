@@ -9,19 +9,71 @@ once a commit holds them, so readers can use them without copying.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import json
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from .protocol import ApiError
 
 Tree = Mapping[str, "Entry"]
-# A staged value of None is a tombstone: the path is deleted on this branch.
-Staging = dict[str, "Entry | None"]
+T = TypeVar("T")
+# Sorted path lists of committed trees kept per repository (trees never change once held by
+# a commit): listing a page is then a bisect and a short walk, not a sort of the whole tree.
+SORTED_TREES_KEPT = 8
+
+
+class Staging(dict[str, "Entry | None"]):
+    """A branch's uncommitted writes; a staged value of None is a tombstone (path deleted).
+
+    A plain dict that counts its mutations, so the sorted list of its paths (for listings)
+    is only rebuilt after a change.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = 0
+        self._sorted: tuple[int, list[str]] | None = None
+
+    def __setitem__(self, key: str, value: Entry | None) -> None:
+        self.version += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.version += 1
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.version += 1
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Entry | None]:
+        self.version += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.version += 1
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.version += 1
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: str, default: Entry | None = None) -> Entry | None:
+        self.version += 1
+        return super().setdefault(key, default)
+
+    def sorted_paths(self) -> list[str]:
+        if self._sorted is None or self._sorted[0] != self.version:
+            self._sorted = (self.version, sorted(self))
+        return self._sorted[1]
 
 
 def _digest(*parts: object) -> str:
@@ -107,8 +159,67 @@ def commit_id(
 class Branch:
     name: str
     head: str
-    staging: Staging = field(default_factory=dict)
+    staging: Staging = field(default_factory=Staging)
     hidden: bool = False
+
+
+class View(Mapping[str, Entry]):
+    """What a ref shows: a committed tree, overlaid with a branch's staging when reading a
+    branch by name. Nothing is copied: lookups are O(1) and ``sorted_from`` walks the
+    paths in order from any point (the committed tree's sorted paths are cached)."""
+
+    def __init__(self, repo: Repository, cid: str, staging: Staging | None = None) -> None:
+        self._repo, self._cid = repo, cid
+        self._tree = repo.commits[cid].tree
+        self._staging: Staging = staging if staging is not None else Staging()
+
+    def __getitem__(self, path: str) -> Entry:
+        if path in self._staging:
+            entry = self._staging[path]
+            if entry is None:
+                raise KeyError(path)
+            return entry
+        return self._tree[path]
+
+    def get(self, path: str, default: Any = None) -> Any:
+        staging = self._staging
+        if path in staging:
+            entry = staging[path]
+            return default if entry is None else entry
+        return self._tree.get(path, default)
+
+    def __contains__(self, path: object) -> bool:
+        staging = self._staging
+        if path in staging:
+            return staging[path] is not None  # type: ignore[index]
+        return path in self._tree
+
+    def __iter__(self) -> Iterator[str]:
+        staging = self._staging
+        yield from (path for path in self._tree if path not in staging)
+        yield from (path for path, entry in staging.items() if entry is not None)
+
+    def __len__(self) -> int:
+        staging = self._staging
+        if not staging:
+            return len(self._tree)
+        return sum(1 for _ in self)
+
+    def sorted_from(self, start: str = "", *, inclusive: bool = True) -> Iterator[str]:
+        """Visible paths in order, from ``start`` (inclusive, or strictly after it)."""
+        cut = bisect_left if inclusive else bisect_right
+        committed = self._repo.sorted_paths(self._cid)
+        first = cut(committed, start)
+        staging = self._staging
+        if not staging:
+            yield from itertools.islice(committed, first, None)
+            return
+        staged = staging.sorted_paths()
+        base = (p for p in itertools.islice(committed, first, None) if p not in staging)
+        overlay = (
+            p for p in itertools.islice(staged, cut(staged, start), None) if staging[p] is not None
+        )
+        yield from heapq.merge(base, overlay)
 
 
 @dataclass
@@ -121,6 +232,12 @@ class Repository:
     commits: dict[str, Commit] = field(default_factory=dict)
     branches: dict[str, Branch] = field(default_factory=dict)
     tags: dict[str, str] = field(default_factory=dict)
+    _sorted_trees: OrderedDict[str, list[str]] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
+    _diffs: OrderedDict[tuple[str, ...], Any] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
 
     def branch(self, name: str) -> Branch:
         try:
@@ -134,15 +251,43 @@ class Repository:
         except KeyError:
             raise ApiError(404, "commit not found") from None
 
-    def branch_view(self, branch: Branch) -> dict[str, Entry]:
-        """What reading `branch` by name returns: committed tree overlaid with staging."""
-        view = dict(self.commits[branch.head].tree)
-        for path, entry in branch.staging.items():
-            if entry is None:
-                view.pop(path, None)
-            else:
-                view[path] = entry
-        return view
+    def sorted_paths(self, cid: str) -> list[str]:
+        """The paths of a commit's tree, sorted (cached for the last few trees used)."""
+        cached = self._sorted_trees.get(cid)
+        if cached is None:
+            cached = sorted(self.commits[cid].tree)
+            self._sorted_trees[cid] = cached
+            while len(self._sorted_trees) > SORTED_TREES_KEPT:
+                self._sorted_trees.popitem(last=False)
+        else:
+            self._sorted_trees.move_to_end(cid)
+        return cached
+
+    def cached_diff(self, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+        """A diff between commits (immutable, so paging through it computes it once)."""
+        if key in self._diffs:
+            self._diffs.move_to_end(key)
+            return self._diffs[key]  # type: ignore[no-any-return]
+        value = compute()
+        self._diffs[key] = value
+        while len(self._diffs) > SORTED_TREES_KEPT:
+            self._diffs.popitem(last=False)
+        return value
+
+    def commit_view(self, cid: str) -> View:
+        """A commit's tree as a View (no staging)."""
+        return View(self, self.commit(cid).id)
+
+    def branch_view(self, branch: Branch) -> View:
+        """What reading `branch` by name returns: committed tree overlaid with staging.
+        A live view (no copy): it follows later writes to the branch's staging."""
+        return View(self, branch.head, branch.staging)
+
+    def branch_get(self, branch: Branch, path: str) -> Entry | None:
+        """The entry `path` shows on `branch` (staging included), in O(1)."""
+        if path in branch.staging:
+            return branch.staging[path]
+        return self.commits[branch.head].tree.get(path)
 
     def is_dirty(self, branch: Branch) -> bool:
         """True if staging changes what the branch shows (lakeFS checkEmpty semantics:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Entry, Repository
+from .model import Entry, Repository, View
 from .protocol import ApiError
 
 _HASH = re.compile(r"^[a-fA-F0-9]{1,64}$")
@@ -111,8 +111,16 @@ def commit_of(repo: Repository, ref: str) -> str:
     return resolved.commit_id
 
 
-def view(repo: Repository, resolved: ResolvedRef) -> dict[str, Entry]:
-    """Objects visible through a resolved ref (staging only for plain branch names)."""
+def view(repo: Repository, resolved: ResolvedRef) -> View:
+    """Objects visible through a resolved ref (staging only for plain branch names).
+    A view, not a copy: read it under the store lock."""
     if resolved.staging and resolved.branch is not None:
         return repo.branch_view(repo.branch(resolved.branch))
-    return dict(repo.commit(resolved.commit_id).tree)
+    return repo.commit_view(resolved.commit_id)
+
+
+def lookup(repo: Repository, resolved: ResolvedRef, path: str) -> Entry | None:
+    """The entry at `path` through a resolved ref, in O(1)."""
+    if resolved.staging and resolved.branch is not None:
+        return repo.branch_get(repo.branch(resolved.branch), path)
+    return repo.commit(resolved.commit_id).tree.get(path)

@@ -7,10 +7,10 @@ from email.utils import formatdate
 from .. import serialize
 from ..app import App, Router
 from ..bodies import parse_multipart, parse_range
-from ..listing import list_level
+from ..listing import list_view_page
 from ..model import Branch, Entry, Repository
-from ..protocol import ApiError, Request, Response, json_response, no_content, paginate
-from ..refs import resolve, view
+from ..protocol import ApiError, Request, Response, json_response, no_content, pagination
+from ..refs import lookup, resolve, view
 
 MAX_PATH_BYTES = 1024  # pkg/catalog/validate.go MaxPathLength
 MAX_DELETE_PATHS = 1000  # graveler.DeleteKeysMaxSize
@@ -83,7 +83,7 @@ def upload_object(app: App, req: Request) -> Response:
     data, content_type = _upload_content(req)
     with app.store.lock:
         repo, branch = _branch_for_write(app, req)
-        current = repo.branch_view(branch).get(path)
+        current = repo.branch_get(branch, path)
         if if_none_match == "*" and current is not None:
             raise ApiError(412, "path already exists")
         if if_match is not None and (current is None or current.checksum != if_match.strip('"')):
@@ -126,7 +126,7 @@ def copy_object(app: App, req: Request) -> Response:
         raise ApiError(400, "src_path: required value: validation error")
     with app.store.lock:
         repo, branch = _branch_for_write(app, req)
-        source = view(repo, resolve(repo, body.get("src_ref") or branch.name)).get(src_path)
+        source = lookup(repo, resolve(repo, body.get("src_ref") or branch.name), src_path)
         if source is None:
             raise ApiError(404, "not found")
         address = app.store.new_physical_address(repo)
@@ -139,7 +139,7 @@ def _lookup(app: App, req: Request) -> Entry:
     path = _object_path(req)
     with app.store.lock:
         repo = app.store.repo(req.params["repository"])
-        entry = view(repo, resolve(repo, req.params["ref"])).get(path)
+        entry = lookup(repo, resolve(repo, req.params["ref"]), path)
     if entry is None:
         raise ApiError(404, "not found")
     return entry
@@ -178,13 +178,14 @@ def stat_object(app: App, req: Request) -> Response:
 
 def list_objects(app: App, req: Request) -> Response:
     _no_presign(req)
+    prefix, delimiter = req.arg("prefix", "") or "", req.arg("delimiter", "") or ""
+    after, amount = req.arg("after", "") or "", req.amount()
     with app.store.lock:
         repo = app.store.repo(req.params["repository"])
         objects = view(repo, resolve(repo, req.params["ref"]))
-    rows = list_level(
-        sorted(objects.items()), req.arg("prefix", "") or "", req.arg("delimiter", "") or ""
-    )
-    page, pages = paginate(rows, lambda row: row[0], req.arg("after", "") or "", req.amount())
+        # The view is live (no copy): take the page while holding the lock.
+        page, has_more = list_view_page(objects, prefix, delimiter, after, amount)
+    pages = pagination(has_more, page[-1][0] if page else "", len(page))
     with_meta = req.flag("user_metadata", True)
     results = [
         serialize.common_prefix(key) if entry is None else serialize.object_stats(entry, with_meta)

@@ -24,14 +24,22 @@ def diff_refs(app: App, req: Request) -> Response:
             if right.explicit_staging:
                 changes = diff_trees(left.tree, view(repo, right))
             else:
-                changes = diff_trees(left.tree, repo.commit(right.commit_id).tree)
+                right_tree = repo.commit(right.commit_id).tree
+                changes = repo.cached_diff(
+                    ("two_dot", left.id, right.commit_id),
+                    lambda: diff_trees(left.tree, right_tree),
+                )
         else:
             # graveler.Compare: what merging right into left would change, conflicts marked.
             right_commit = repo.commit(commit_of(repo, right_ref))
             base_id = merge_base(repo, right_commit.id, left.id)
             if base_id is None:
                 raise ApiError(400, "no merge base")
-            changes = compare_trees(left.tree, right_commit.tree, repo.commit(base_id).tree)
+            base_tree = repo.commit(base_id).tree
+            changes = repo.cached_diff(
+                ("three_dot", left.id, right_commit.id, base_id),
+                lambda: compare_trees(left.tree, right_commit.tree, base_tree),
+            )
     return json_response(200, diff_list(changes, req))
 
 
