@@ -223,3 +223,25 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id} {self.name}"
+
+
+class ReadToken(models.Model):
+    """A read-only credential for one dataset, for training jobs (``Authorization: Bearer``).
+
+    Only a hash of the secret is stored; the secret is shown once, when it is issued.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="read_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… for {self.dataset_id}"

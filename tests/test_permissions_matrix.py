@@ -15,6 +15,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from core.models import Job
 from datasets.models import Dataset, Merge
+from datasets.services.tokens import token_issue
 from labeling.media import image_inspect, image_store
 from labeling.models import Annotation, Item, Lease
 from tests.factories import MembershipFactory, TextItemFactory, UserFactory
@@ -68,6 +69,9 @@ POST   /api/datasets/{dataset}/merges/{merge}/resolve 401 404 403 403 409  409
 GET    /api/datasets/{dataset}/versions          401  404  403  403  200  200
 POST   /api/datasets/{dataset}/versions          401  404  403  403  400  400
 GET    /api/datasets/{dataset}/refs/{ref}/export 401  404  403  403  404  404
+GET    /api/datasets/{dataset}/tokens            401  404  403  403  200  200
+POST   /api/datasets/{dataset}/tokens            401  404  403  403  400  400
+DELETE /api/datasets/{dataset}/tokens/{token}    401  404  403  403  204  204
 """
 
 ROWS = [line.split() for line in MATRIX.strip().splitlines()]
@@ -82,6 +86,7 @@ PLACEHOLDERS = {
     "{dataset}": "{slug}",
     "{merge}": "{merge_id}",
     "{ref}": "{ref}",
+    "{token}": "{token_id}",
 }
 
 
@@ -121,6 +126,7 @@ def objects(project, annotator, lead):
         "project": project.pk,
         "dataset": dataset.slug,
         "ref": "v1",
+        "token": token_issue(dataset=dataset, user=lead, name="matrix")[0].pk,
         "merge": Merge.objects.create(
             dataset=dataset, source="round-1", target="main", status="conflict"
         ).pk,

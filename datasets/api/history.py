@@ -8,12 +8,14 @@ from django.http import FileResponse, HttpResponseBase, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.request import signed_in
 from core.errors import ValidationFailed
+from datasets.api.auth import read_token_dataset
 from datasets.api.views import managed_dataset
 from datasets.exporters import get_exporter
 from datasets.models import Merge, Version
@@ -162,6 +164,8 @@ class VersionListView(generics.ListAPIView):
 
 
 class ExportView(APIView):
+    permission_classes = [AllowAny]  # a manager's session/token, or this dataset's read token
+
     @extend_schema(
         parameters=[
             OpenApiParameter("format", str, enum=["jsonl", "csv", "coco", "yolo", "parquet"]),
@@ -172,8 +176,9 @@ class ExportView(APIView):
     )
     def get(self, request: Request, slug: str, ref: str) -> HttpResponseBase:
         """The version at ``ref`` (a tag, a commit id, or a branch resolved now) in a training
-        format. Built once per commit and options; answers 304 to a matching If-None-Match."""
-        dataset = managed_dataset(request, slug)
+        format. Built once per commit and options; answers 304 to a matching If-None-Match.
+        Training jobs authenticate with a dataset read token (``Authorization: Bearer``)."""
+        dataset = read_token_dataset(request, slug) or managed_dataset(request, slug)
         params = request.query_params
         wanted = export_request(
             dataset=dataset,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datasets.api import history, views
+from datasets.api import history, tokens, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListView.as_view(), name="dataset-list"),
@@ -21,5 +21,11 @@ urlpatterns = [
         "datasets/<slug:slug>/refs/<str:ref>/export",
         history.ExportView.as_view(),
         name="dataset-export",
+    ),
+    path("datasets/<slug:slug>/tokens", tokens.TokenListView.as_view(), name="dataset-tokens"),
+    path(
+        "datasets/<slug:slug>/tokens/<int:token_id>",
+        tokens.TokenDetailView.as_view(),
+        name="dataset-token",
     ),
 ]
