@@ -6,6 +6,7 @@
  */
 
 import { isApiError } from "../../api/client";
+import { SnapshotStore } from "./snapshotStore";
 import * as queueApi from "../../api/queue";
 import type { LeasedItem, QueueItem } from "../../api/queue";
 
@@ -83,18 +84,8 @@ const defaultDeps: QueueDeps = {
   clearInterval: (handle) => window.clearInterval(handle as number),
 };
 
-export class QueueSession {
-  private snapshot: QueueSnapshot = {
-    phase: "loading",
-    current: null,
-    error: null,
-    actionError: null,
-    leaseLost: null,
-    submitted: 0,
-  };
-  private readonly listeners = new Set<() => void>();
+export class QueueSession extends SnapshotStore<QueueSnapshot> {
   private heartbeat: unknown = null;
-  private disposed = false;
   /** The lease we hold and must give back (null once submitted, skipped or released). */
   private heldLease: number | null = null;
   private readonly deps: QueueDeps;
@@ -106,22 +97,15 @@ export class QueueSession {
     private readonly onItem: (current: CurrentItem) => void,
     deps: Partial<QueueDeps> = {},
   ) {
+    super({
+      phase: "loading",
+      current: null,
+      error: null,
+      actionError: null,
+      leaseLost: null,
+      submitted: 0,
+    });
     this.deps = { ...defaultDeps, ...deps };
-  }
-
-  readonly getSnapshot = (): QueueSnapshot => this.snapshot;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  private update(change: Partial<QueueSnapshot>): void {
-    if (this.disposed) return;
-    this.snapshot = { ...this.snapshot, ...change };
-    for (const listener of [...this.listeners]) listener();
   }
 
   /** Lease the next item (or the one already leased to us) and show it once its image is ready. */
@@ -243,8 +227,7 @@ export class QueueSession {
 
   dispose(): void {
     this.release(true);
-    this.disposed = true;
-    this.listeners.clear();
+    this.close();
   }
 
   /** After the page came back from the back/forward cache: the lease was released on pagehide. */

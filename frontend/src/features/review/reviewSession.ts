@@ -5,6 +5,7 @@
  */
 
 import { isApiError } from "../../api/client";
+import { SnapshotStore } from "../annotate/snapshotStore";
 import * as annotationsApi from "../../api/annotations";
 import * as queueApi from "../../api/queue";
 import type { AnnotationOut, ReviewIn, ReviewItem } from "../../api/annotations";
@@ -52,12 +53,9 @@ export function pendingAnnotations(current: ReviewItem | null): AnnotationOut[] 
   return current?.annotations.filter((a) => a.status === "pending") ?? [];
 }
 
-export class ReviewSession {
-  private snapshot: ReviewSnapshot = { phase: "loading", current: null, error: null, actionError: null, leaseLost: null, reviewed: 0 };
-  private readonly listeners = new Set<() => void>();
+export class ReviewSession extends SnapshotStore<ReviewSnapshot> {
   private heartbeat: unknown = null;
   private heldLease: number | null = null;
-  private disposed = false;
   private readonly deps: ReviewDeps;
 
   constructor(
@@ -65,22 +63,8 @@ export class ReviewSession {
     private readonly leaseSeconds: number,
     deps: Partial<ReviewDeps> = {},
   ) {
+    super({ phase: "loading", current: null, error: null, actionError: null, leaseLost: null, reviewed: 0 });
     this.deps = { ...defaultDeps, ...deps };
-  }
-
-  readonly getSnapshot = (): ReviewSnapshot => this.snapshot;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  private update(change: Partial<ReviewSnapshot>): void {
-    if (this.disposed) return;
-    this.snapshot = { ...this.snapshot, ...change };
-    for (const listener of [...this.listeners]) listener();
   }
 
   async next(): Promise<void> {
@@ -158,7 +142,6 @@ export class ReviewSession {
 
   dispose(): void {
     this.release(true);
-    this.disposed = true;
-    this.listeners.clear();
+    this.close();
   }
 }
