@@ -45,8 +45,8 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(VENV)/bin/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/pip install -q -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml client/pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -e '.[dev]' -e ./client
 	touch $(VENV)/.installed $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
