@@ -94,14 +94,15 @@ def _fill_part(
     """Download ``entry`` into ``part`` from where it stops; its sha256 (or "" if too long)."""
     offset, digest = _prefix(part, entry.size)
     progress.add_bytes(offset, fetched=False)
-    if 0 < offset < entry.size:
-        progress.count("resumed")
     if offset == 0:
         part.write_bytes(b"")
-    failures = 0
+    failures, resumed = 0, False
     while offset < entry.size:
         if stop.is_set():
             raise Cancelled("cancelled")
+        if offset and not resumed:  # continued with Range: from an earlier run or a lost link
+            progress.count("resumed")
+            resumed = True
         before = offset
         try:
             offset, digest = _fetch_range(transport, entry, part, offset, digest, progress, stop)
@@ -167,7 +168,7 @@ def _fetch_range(
         transport.discard(entry.url)
         raise AnnolakeError(f"{entry.path}: unexpected HTTP {response.status}")
     with open(part, "ab") as out:
-        while chunk := response.read(CHUNK):
+        while chunk := response.read1(CHUNK):  # what has arrived: a kill loses little
             if stop.is_set():
                 transport.discard(entry.url)
                 raise Cancelled("cancelled")
@@ -176,6 +177,7 @@ def _fetch_range(
             offset += len(chunk)
             progress.add_bytes(len(chunk))
             if offset > entry.size:
-                transport.discard(entry.url)
                 break
+    if offset != entry.size:  # cut short (or too long): this connection is done for
+        transport.discard(entry.url)
     return offset, digest

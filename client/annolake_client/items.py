@@ -40,7 +40,8 @@ def iter_items(
         raise AnnolakeError(f"unknown split {split!r} (known: {', '.join(SPLITS)})")
     transport = make_transport(server, token, token_scheme)
     url = export_url(dataset, ref, split=split)
-    response = transport.get(url, {"Accept": "application/x-ndjson"})
+    # No Accept header: the server's content negotiation answers 406 to application/x-ndjson.
+    response = transport.get(url)
     line_no = 0
     try:
         while True:

@@ -74,9 +74,11 @@ class Progress:
         filled = int(WIDTH * min(fraction, 1.0))
         rate = fetched / elapsed
         eta = ""
-        if rate > 0 and not final and total > done:
-            left = int((total - done) / rate)
-            eta = f"  ETA {left // 60}:{left % 60:02d}"
+        # Many small files or a few large ones: estimate from bytes and files together.
+        overall = (fraction + (files / self.files_total if self.files_total else 1)) / 2
+        if not final and 0 < overall < 1:
+            left = int(elapsed * (1 - overall) / overall)
+            eta = f"  ETA {left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}"
         line = (
             f"\r[{'#' * filled}{'.' * (WIDTH - filled)}] {fraction:4.0%}  "
             f"{files}/{self.files_total} files  {human_bytes(done)}/{human_bytes(total)}  "

@@ -43,6 +43,7 @@ class PullResult:
     resumed: int = 0
     retried: int = 0
     extracted: int = 0  # files unpacked from zip exports
+    fetched_bytes: int = 0  # over the network in this run (less than ``bytes`` after a resume)
     summary: str = ""  # the one line the CLI prints
 
     @property
@@ -90,7 +91,8 @@ def pull(
     manifest = _with_retries(
         lambda: fetch_manifest(
             transport, dataset, ref, format=format, split=split, include_media=include_media
-        )
+        ),
+        server,
     )
     previous = _previous_pull(root, manifest, force=force)
     show = sys.stderr.isatty() if progress is None else progress
@@ -111,6 +113,7 @@ def pull(
         out=root, files=len(manifest.files), bytes=manifest.total_bytes,
         downloaded=len(manifest.files) - meter.skipped, skipped=meter.skipped,
         resumed=meter.resumed, retried=meter.retried, extracted=extracted,
+        fetched_bytes=meter.bytes_fetched,
     )  # fmt: skip
     result = dataclasses.replace(result, summary=summary_line(result, meter))
     if show:
@@ -126,18 +129,18 @@ def summary_line(result: PullResult, meter: Progress) -> str:
     return line + f" -> {result.out}"
 
 
-def _with_retries(call: Any, attempts: int = 4) -> Any:
+def _with_retries(call: Any, server: str, attempts: int = 3) -> Any:
     for attempt in range(1, attempts + 1):
         try:
             return call()
         except ServerError as exc:
             if not exc.transient or attempt == attempts:
                 raise
-            time.sleep(min(exc.retry_after or 0.5 * 2**attempt, 10.0))
+            time.sleep(min(exc.retry_after or 0.5 * 2 ** (attempt - 1), 10.0))
         except NETWORK_ERRORS as exc:
             if attempt == attempts:
-                raise AnnolakeError(f"cannot reach the server: {exc}") from exc
-            time.sleep(0.5 * 2**attempt)
+                raise AnnolakeError(f"cannot reach {server}: {exc}") from exc
+            time.sleep(0.5 * 2 ** (attempt - 1))
     raise AssertionError("unreachable")
 
 

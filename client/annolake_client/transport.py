@@ -107,6 +107,9 @@ class Transport:
                 self.discard(url)
                 if attempt == 2:
                     raise
+            except BaseException:
+                self.discard(url)  # its state is unknown: never reuse it
+                raise
         raise AssertionError("unreachable")
 
     def get(self, url: str, headers: Mapping[str, str] | None = None) -> http.client.HTTPResponse:
