@@ -14,13 +14,13 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from core.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from datasets.layout import item_id_from_path
 from datasets.models import Dataset, Merge
 from datasets.services.cards import card_refresh
 from datasets.services.diff import read_document
 from datasets.stores import get_version_store
-from datasets.stores.base import MergeConflict, MergeStrategy, NoChanges
+from datasets.stores.base import MergeConflict, MergeStrategy, NoChanges, StoreUnavailable
 from datasets.stores.base import NotFound as StoreNotFound
 
 SHOWN_CONFLICTS = 100
@@ -108,6 +108,11 @@ def merge_create(*, dataset: Dataset, source: str, target: str, message: str, us
     except StoreNotFound as exc:
         merge.delete()
         raise ValidationFailed(f"no such branch: {exc}", field="source") from exc
+    except StoreUnavailable as exc:
+        # Not a conflict for a lead to resolve: the store is down. Record nothing (a merge
+        # that did land is found by the retry: "nothing to merge") and say "retry" (503).
+        merge.delete()
+        raise ServiceUnavailable(f"The version store is unavailable, retry shortly: {exc}") from exc
     merge.status = Merge.Status.MERGED
     merge.save(update_fields=["commit", "status"])
     return merge

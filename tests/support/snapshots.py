@@ -204,3 +204,14 @@ def wait_until(predicate: Callable[[], Any], *, timeout: float, what: str) -> An
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.05)
+
+
+def use_lakefs(settings: Any, emulator: Any, **overrides: Any) -> None:
+    """Point the version store settings at the emulator (`get_version_store` rebuilds)."""
+    settings.VERSION_STORE = "lakefs"
+    settings.LAKEFS_ENDPOINT = emulator.endpoint
+    settings.LAKEFS_ACCESS_KEY_ID = emulator.access_key
+    settings.LAKEFS_SECRET_ACCESS_KEY = emulator.secret_key
+    settings.LAKEFS_STORAGE_NAMESPACE = "mem://snapshots/"
+    for name, value in overrides.items():
+        setattr(settings, name, value)
