@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,9 +21,11 @@ from labeling.api.serializers import (
     AnnotationOutSerializer,
     ItemOutSerializer,
     LeaseSerializer,
+    annotation_payload,
     lease_payload,
 )
-from labeling.models import Project, Role
+from labeling.models import Role
+from labeling.selectors import role_at_least
 from labeling.services import annotations as annotation_services
 from labeling.services import queue
 
@@ -26,22 +34,37 @@ LeasedItem = inline_serializer(
 )
 
 
+def json_response(payload: dict[str, Any], status_code: int = status.HTTP_200_OK) -> HttpResponse:
+    """JSON as DRF's JSONRenderer writes it (compact, UTF-8, no NaN), without its machinery.
+
+    The queue's two hot endpoints answer with plain dicts (see serializers.py); rendering
+    them through a DRF Response would only add negotiation and renderer overhead.
+    """
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return HttpResponse(body.encode(), status=status_code, content_type="application/json")
+
+
 class QueueNextView(APIView):
     """The caller's current item (their live lease) or the next one, leased to them."""
 
-    permission_classes = [ProjectRole]
-    required_role = Role.ANNOTATOR
-    project: Project  # set by ProjectRole
+    # ProjectRole's checks, with the project read in the same (hand-written) query.
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         request=None,
         responses={200: LeasedItem, 204: OpenApiResponse(description="Nothing left for you.")},
     )
-    def post(self, request: Request, project_id: int) -> Response:
-        lease = queue.item_lease_next(project=self.project, user=signed_in(request))
+    def post(self, request: Request, project_id: int) -> HttpResponse:
+        user = signed_in(request)
+        project, role = queue.queue_project(project_id=project_id, user=user)
+        if project is None or role is None:
+            raise Http404
+        if not role_at_least(role, Role.ANNOTATOR):
+            raise PermissionDenied(ProjectRole.message)
+        lease = queue.item_lease_next(project=project, user=user)
         if lease is None:
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(lease_payload(lease))
+            return HttpResponse(status=status.HTTP_204_NO_CONTENT)
+        return json_response(lease_payload(lease))
 
 
 class LeaseHeartbeatView(APIView):
@@ -66,15 +89,21 @@ class ItemAnnotationsView(APIView):
     """Submit the caller's annotation of the item (201; 200 for a repeated idempotency key)."""
 
     @extend_schema(request=AnnotationInSerializer, responses={201: AnnotationOutSerializer})
-    def post(self, request: Request, item_id: int) -> Response:
-        _item_project(request, item_id, Role.ANNOTATOR)
+    def post(self, request: Request, item_id: int) -> HttpResponse:
         data = AnnotationInSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            # Outsiders learn nothing from a bad body: the role check answers them first.
+            _item_project(request, item_id, Role.ANNOTATOR)
+            data.is_valid(raise_exception=True)
+        # The service checks the role in the statement that locks the item (one query less).
         annotation, created = annotation_services.annotation_submit(
-            item_id=item_id, user=signed_in(request), **data.validated_data
+            item_id=item_id,
+            user=signed_in(request),
+            minimum_role=Role.ANNOTATOR,
+            **data.validated_data,
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(AnnotationOutSerializer(annotation).data, status=code)
+        return json_response(annotation_payload(annotation), code)
 
 
 class ItemSkipView(APIView):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from labeling.models import Annotation, AnnotationRevision, Item, Lease, Membership, Project, Role
@@ -190,7 +192,67 @@ class GroundTruthSerializer(serializers.Serializer):
     ground_truth = serializers.JSONField(allow_null=True)
 
 
-def lease_payload(
-    lease: Lease, item_serializer: type[ItemOutSerializer] = ItemOutSerializer
-) -> dict[str, Any]:
-    return {"item": item_serializer(lease.item).data, "lease": LeaseSerializer(lease).data}
+def iso_datetime(value: datetime | None) -> str | None:
+    """A datetime as DRF's DateTimeField writes it: ISO 8601 in the current zone, UTC as Z."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+# The queue's hot path (next, submit) builds its answers with these plain functions: a
+# ModelSerializer costs more CPU per call than the whole SQL of the request. They give the
+# same shapes as ItemOutSerializer, LeaseSerializer and AnnotationOutSerializer, which stay
+# for the OpenAPI schema and the other views; tests/labeling/test_api_queue.py checks that
+# both agree.
+def item_payload(item: Item) -> dict[str, Any]:
+    has_media = bool(item.media_sha256)
+    return {
+        "id": item.pk,
+        "project": item.project_id,
+        "external_id": item.external_id,
+        "text": item.text,
+        "media_url": reverse("item-media", args=[item.pk]) if has_media else None,
+        "thumbnail_url": (
+            reverse("item-thumbnail", args=[item.pk]) if has_media and item.has_thumbnail else None
+        ),
+        "width": item.width,
+        "height": item.height,
+        "meta": item.meta,
+        "priority": item.priority,
+        "state": item.state,
+        "annotation_count": item.annotation_count,
+        "agreement": item.agreement,
+        "pre_annotation": item.pre_annotation,
+        "is_ground_truth": item.ground_truth is not None,
+    }
+
+
+def lease_payload(lease: Lease) -> dict[str, Any]:
+    """``{"item", "lease"}``: what the annotation and review queues answer."""
+    return {
+        "item": item_payload(lease.item),
+        "lease": {"id": lease.pk, "kind": lease.kind, "expires_at": iso_datetime(lease.expires_at)},
+    }
+
+
+def annotation_payload(annotation: Annotation) -> dict[str, Any]:
+    """As AnnotationOutSerializer; reads ``user``, ``reviewed_by`` and ``item`` (external id)."""
+    reviewed_by = annotation.reviewed_by
+    return {
+        "id": annotation.pk,
+        "item": annotation.item_id,
+        "item_external_id": annotation.item.external_id,
+        "project": annotation.project_id,
+        "user": annotation.user_id,
+        "username": annotation.user.username,
+        "result": annotation.result,
+        "lead_time_ms": annotation.lead_time_ms,
+        "status": annotation.status,
+        "ground_truth_score": annotation.ground_truth_score,
+        "reviewed_by": reviewed_by.username if reviewed_by is not None else None,
+        "review_comment": annotation.review_comment,
+        "reviewed_at": iso_datetime(annotation.reviewed_at),
+        "created_at": iso_datetime(annotation.created_at),
+        "updated_at": iso_datetime(annotation.updated_at),
+    }

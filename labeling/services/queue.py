@@ -10,23 +10,18 @@ one annotation per user and item. On SQLite, IMMEDIATE transactions serialise wr
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.errors import Conflict, NotFound
-from labeling.models import Annotation, Item, Lease, Project, Skip
+from labeling.models import Item, Lease, Project, Role, Skip
 
 # Candidates tried per call before concluding the queue is empty for this user; each
 # miss means another transaction filled the item between our scan and our lock.
 MAX_TRIES = 5
-
-
-def _live_leases(kind: str, now: object) -> QuerySet[Lease]:
-    return Lease.objects.filter(item=OuterRef("pk"), kind=kind, expires_at__gt=now)
 
 
 def live_lease_count(
@@ -38,31 +33,92 @@ def live_lease_count(
     return leases.count()
 
 
-def queue_order(project: Project) -> list[str]:
-    if project.order == Project.Order.PRIORITY:
-        return ["-priority", "id"]
-    if project.order == Project.Order.RANDOM:
-        return ["order_key", "id"]
-    return ["id"]
+# The hot path is hand-written SQL: the ORM spent more time building these statements than
+# PostgreSQL spent running them (W2 in bench/README.md). Shared by PostgreSQL and SQLite;
+# only the row lock differs, since SQLite's IMMEDIATE transactions already serialise writers.
+_ORDER_BY = {
+    Project.Order.SEQUENTIAL: "i.id",
+    Project.Order.PRIORITY: "i.priority DESC, i.id",
+    Project.Order.RANDOM: "i.order_key, i.id",
+}
+# Items the user already annotated or skipped are never offered to them again.
+_NOT_DONE_BY_USER = (
+    " AND NOT EXISTS (SELECT 1 FROM labeling_annotation a"
+    " WHERE a.item_id = i.id AND a.user_id = %(user)s)"
+    " AND NOT EXISTS (SELECT 1 FROM labeling_skip s"
+    " WHERE s.item_id = i.id AND s.user_id = %(user)s)"
+)
+_LIVE_LEASES = (
+    "(SELECT count(*) FROM labeling_lease l"
+    " WHERE l.item_id = i.id AND l.kind = 'annotate' AND l.expires_at > %(now)s)"
+)
+# With k = 1 an anti-join on live leases is cheaper than counting them.
+_HAS_ROOM = {
+    True: (
+        " AND NOT EXISTS (SELECT 1 FROM labeling_lease l"
+        " WHERE l.item_id = i.id AND l.kind = 'annotate' AND l.expires_at > %(now)s)"
+    ),
+    False: f" AND i.annotation_count + {_LIVE_LEASES} < %(overlap)s",
+}
+_ITEM_COLUMNS = ", ".join(f"i.{f.column}" for f in Item._meta.concrete_fields)
+_OWN_LEASE = (
+    "SELECT 1 FROM labeling_lease o WHERE o.project_id = %(project)s AND o.user_id = %(user)s"
+    " AND o.kind = 'annotate'"
+)
 
 
-def _candidates(project: Project, user: User, now: object) -> QuerySet[Item]:
-    """Open items this user has not annotated or skipped, with room for another lease."""
-    items = (
-        Item.objects.filter(project=project, state=Item.State.OPEN)
-        .exclude(Exists(Annotation.objects.filter(item=OuterRef("pk"), user=user)))
-        .exclude(Exists(Skip.objects.filter(item=OuterRef("pk"), user=user)))
+def _pick_sql(project: Project, tried: int) -> str:
+    """The best candidate for the user, row-locked; none while the user holds a live lease.
+
+    Folding the user's own lease into this statement (evaluated once, not per row) keeps the
+    usual call at two statements: this one and the lease insert. ``has_expired_lease`` says
+    whether the user's one lease row must go first (no live lease passed the filter).
+    """
+    tried_sql = "".join(f", %(tried{n})s" for n in range(tried))
+    lock = " FOR UPDATE OF i SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    return (
+        f"SELECT {_ITEM_COLUMNS}, EXISTS ({_OWN_LEASE}) AS has_expired_lease"  # noqa: S608
+        " FROM labeling_item i WHERE i.project_id = %(project)s AND i.state = 'open'"
+        f" AND NOT EXISTS ({_OWN_LEASE} AND o.expires_at > %(now)s)"
+        f"{_NOT_DONE_BY_USER}{_HAS_ROOM[project.overlap == 1]}"
+        + (f" AND i.id NOT IN (-1{tried_sql})" if tried else "")
+        + f" ORDER BY {_ORDER_BY[Project.Order(project.order)]} LIMIT 1{lock}"
     )
-    live = _live_leases(Lease.Kind.ANNOTATE, now)
-    if project.overlap == 1:
-        return items.exclude(Exists(live))
-    live_count = Subquery(
-        live.order_by().values("item").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
+
+
+# A new statement, so under Read Committed it sees every lease and annotation committed
+# before it began; the item row is ours (locked), so its counters cannot move meanwhile.
+_TAKE_SQL = (
+    "INSERT INTO labeling_lease (project_id, item_id, user_id, kind, expires_at, created_at)"  # noqa: S608
+    " SELECT %(project)s, i.id, %(user)s, 'annotate', %(expires)s, %(now)s"
+    " FROM labeling_item i WHERE i.id = %(item)s AND i.state = 'open'"
+    f" AND i.annotation_count + {_LIVE_LEASES} < %(overlap)s{_NOT_DONE_BY_USER}"
+    " RETURNING id"
+)
+# An expired lease no longer counts; it only holds the user's one lease row.
+_DROP_EXPIRED_SQL = (
+    "DELETE FROM labeling_lease WHERE project_id = %(project)s AND user_id = %(user)s"
+    " AND kind = 'annotate' AND expires_at <= %(now)s"
+)
+
+
+def queue_project(*, project_id: int, user: User) -> tuple[Project | None, Role | None]:
+    """The project's queue settings and the user's role there (site admins: manager).
+
+    One hand-written query for the queue's hot path; the project's other fields are
+    deferred (loaded on first access).
+    """
+    projects = Project.objects.raw(
+        'SELECT p.id, p.overlap, p.lease_seconds, p."order", (SELECT m.role'
+        " FROM labeling_membership m WHERE m.project_id = p.id AND m.user_id = %s) AS member_role"
+        " FROM labeling_project p WHERE p.id = %s",
+        [user.pk, project_id],
     )
-    return items.annotate(live=Coalesce(live_count, Value(0))).filter(
-        Q(annotation_count__lt=project.overlap - F("live"))
-    )
+    project = next(iter(projects), None)
+    if project is None:
+        return None, None
+    role = project.member_role  # type: ignore[attr-defined]  # a column of the query
+    return project, Role.MANAGER if user.is_staff else (Role(role) if role else None)
 
 
 def _own_lease(project: Project, user: User, kind: str) -> Lease | None:
@@ -77,51 +133,51 @@ def item_lease_next(*, project: Project, user: User) -> Lease | None:
     """Return the user's live lease, or lease them the best eligible item; None when done."""
     for _ in range(2):
         try:
-            return _lease_next(project, user)
+            lease = _lease_next(project, user)
         except IntegrityError:
             # A concurrent call by the same user won the one-lease constraint; theirs is ours.
             continue
+        return lease or _own_lease(project, user, Lease.Kind.ANNOTATE)
     return _own_lease(project, user, Lease.Kind.ANNOTATE)
 
 
 @transaction.atomic
 def _lease_next(project: Project, user: User) -> Lease | None:
+    """Lease a new item; None when the queue is empty for the user or they hold a live lease."""
     now = timezone.now()
-    own = (
-        Lease.objects.select_related("item")
-        .filter(project=project, user=user, kind=Lease.Kind.ANNOTATE)
-        .first()
-    )
-    if own is not None:
-        if own.expires_at > now:
-            return own
-        own.delete()  # expired: it no longer counts, and the user may take another item
+    expires = now + timedelta(seconds=project.lease_seconds)
+    params: dict[str, Any] = {
+        "project": project.pk,
+        "user": user.pk,
+        "now": now,
+        "overlap": project.overlap,
+        "expires": expires,
+    }
     tried: list[int] = []
     for _ in range(MAX_TRIES):
-        candidate = (
-            _candidates(project, user, now)
-            .exclude(pk__in=tried)
-            .order_by(*queue_order(project))
-            .select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if candidate is None:
+        params.update({f"tried{n}": pk for n, pk in enumerate(tried)})
+        picked = list(Item.objects.raw(_pick_sql(project, len(tried)), params))
+        if not picked:
             return None
-        # Re-count in a new statement while holding the row lock (Read Committed sees
-        # everything committed before this statement began).
-        live = Q(leases__kind=Lease.Kind.ANNOTATE, leases__expires_at__gt=now)
-        item = Item.objects.annotate(live=Count("leases", filter=live)).get(pk=candidate)
-        used = item.annotation_count + item.live
-        if item.state == Item.State.OPEN and used < project.overlap:
-            return Lease.objects.create(
+        item = picked[0]
+        with connection.cursor() as cursor:
+            if item.has_expired_lease:  # type: ignore[attr-defined]  # a column of the pick
+                cursor.execute(_DROP_EXPIRED_SQL, params)
+                item.has_expired_lease = False  # type: ignore[attr-defined]
+            cursor.execute(_TAKE_SQL, {**params, "item": item.pk})
+            row = cursor.fetchone()
+        if row is not None:
+            return Lease(
+                pk=row[0],
                 project=project,
                 item=item,
                 user=user,
                 kind=Lease.Kind.ANNOTATE,
-                expires_at=now + timedelta(seconds=project.lease_seconds),
+                expires_at=expires,
+                created_at=now,
             )
-        tried.append(candidate)
+        # Another transaction filled the item between our scan and our lock.
+        tried.append(item.pk)
     return None
 
 
