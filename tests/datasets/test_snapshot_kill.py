@@ -7,6 +7,9 @@ job sweeper (`jobs_requeue_stale`) re-publishes the job and a new worker finishe
 Meanwhile a thread reads the target branch over and over: it only ever shows nothing or
 the whole snapshot. The result is byte-for-byte an uninterrupted snapshot of the same
 labels, with one snapshot commit (and one merge) on the target.
+
+The same holds for a death right after the commit or the merge took effect (in process,
+both stores): the retry finds those steps by the job's idempotency key.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from tests.support.snapshots import (
     listing,
     run_inline,
     snapshot_job,
+    use_lakefs,
     wait_until,
 )
 
@@ -194,3 +198,65 @@ def test_a_lakefs_snapshot_killed_mid_upload_is_finished_by_a_retry_whole_and_on
         reached_gate=reached_gate,
         after_kill=lakefs.faults.clear,
     )
+
+
+# -- a crash right after a step took effect, at each checkpoint (in process) ------------------
+
+
+class Killed(BaseException):
+    """A process death: no `except Exception` sees it, so the job row is left running.
+
+    Raised right after the store applied the step (the commit on the job branch, the merge
+    into the target): the retry must find that step's commit by the job's key, not redo it.
+    """
+
+
+@pytest.fixture(params=["local", "lakefs-emulator"])
+def any_store(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+    if request.param == "local":
+        yield request.param
+        return
+    with LakeFSEmulator() as emulator:
+        use_lakefs(settings, emulator)
+        yield request.param
+
+
+@pytest.mark.parametrize("step", ["commit", "merge"])
+@pytest.mark.django_db(transaction=True)
+def test_a_snapshot_that_dies_right_after_a_step_is_finished_once_by_the_retry(
+    lead, settings, any_store, step, monkeypatch
+):
+    project = labelled_project(lead, 20)
+    dataset = dataset_of(lead, [project], REPO)
+    store = get_version_store()
+    store.ensure_repository(REPO)
+    main = store.branch_head(REPO, "main")
+    job = snapshot_job(dataset, lead, "round-1")
+    real = getattr(type(store), step)
+
+    def then_die(self: Any, repo: str, branch: str, *args: Any, **kwargs: Any) -> Any:
+        result = real(self, repo, branch, *args, **kwargs)
+        if branch.startswith("annolake-job-"):
+            raise Killed(step)
+        return result
+
+    monkeypatch.setattr(type(store), step, then_die)
+    with pytest.raises(Killed):
+        run_inline(job)
+    monkeypatch.setattr(type(store), step, real)
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.RUNNING, 1)
+    if step == "commit":
+        assert listing(store, REPO, "round-1") == {}  # nothing visible before the merge
+
+    settings.JOB_STALE_AFTER_SECONDS = 0  # the sweeper's retry takes the stalled job over
+    run_inline(job)
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.attempts == 2
+    made = keyed(store, REPO, "round-1", f"snapshot-job-{job.pk}")
+    assert sorted(op for op, _ in made) == ["commit", "merge"]
+    assert first_parents(store, REPO, "round-1") == [store.branch_head(REPO, "round-1"), main]
+    assert {b.name for b in store.list_branches(REPO)} == {"main", "round-1"}
+    clean = run_inline(snapshot_job(dataset, lead, "clean"))
+    assert clean.status == Job.Status.SUCCEEDED, clean.error
+    assert assert_same_bytes(store, REPO, "round-1", "clean") == 21
