@@ -36,35 +36,58 @@ def live_lease_count(
 # The hot path is hand-written SQL: the ORM spent more time building these statements than
 # PostgreSQL spent running them (W2 in bench/README.md). Shared by PostgreSQL and SQLite;
 # only the row lock differs, since SQLite's IMMEDIATE transactions already serialise writers.
-_ORDER_BY = {
-    Project.Order.SEQUENTIAL: "i.id",
-    Project.Order.PRIORITY: "i.priority DESC, i.id",
-    Project.Order.RANDOM: "i.order_key, i.id",
-}
-# Items the user already annotated or skipped are never offered to them again.
-_NOT_DONE_BY_USER = (
-    " AND NOT EXISTS (SELECT 1 FROM labeling_annotation a"
-    " WHERE a.item_id = i.id AND a.user_id = %(user)s)"
-    " AND NOT EXISTS (SELECT 1 FROM labeling_skip s"
-    " WHERE s.item_id = i.id AND s.user_id = %(user)s)"
-)
-_LIVE_LEASES = (
-    "(SELECT count(*) FROM labeling_lease l"
-    " WHERE l.item_id = i.id AND l.kind = 'annotate' AND l.expires_at > %(now)s)"
-)
-# With k = 1 an anti-join on live leases is cheaper than counting them.
-_HAS_ROOM = {
-    True: (
-        " AND NOT EXISTS (SELECT 1 FROM labeling_lease l"
-        " WHERE l.item_id = i.id AND l.kind = 'annotate' AND l.expires_at > %(now)s)"
+#
+# Two shapes keep the pick's cost flat however many items are done (bench W2):
+# - sequential order reads the open items of the project through item_queue_sequential as a
+#   row-value range ordered by all its columns. With plain equalities PostgreSQL takes the
+#   primary key instead (to its statistics, taken before anyone annotated, every item is
+#   open) and filters out every done item, one heap visit each, on every call.
+# - the NOT EXISTS subqueries carry OFFSET 0 on PostgreSQL so that they stay per-row index
+#   probes of the few candidates visited; turned into anti-joins they were merge joins over
+#   all of the user's annotations.
+_SUBQUERY = {"postgresql": " OFFSET 0"}
+_OPEN_ITEMS = {
+    Project.Order.SEQUENTIAL: (
+        "(i.project_id, i.state, i.id) > (%(project)s, 'open', 0)"
+        " AND (i.project_id, i.state) <= (%(project)s, 'open')",
+        "i.project_id, i.state, i.id",
     ),
-    False: f" AND i.annotation_count + {_LIVE_LEASES} < %(overlap)s",
+    Project.Order.PRIORITY: (
+        "i.project_id = %(project)s AND i.state = 'open'",
+        "i.priority DESC, i.id",
+    ),
+    Project.Order.RANDOM: (
+        "i.project_id = %(project)s AND i.state = 'open'",
+        "i.order_key, i.id",
+    ),
 }
 _ITEM_COLUMNS = ", ".join(f"i.{f.column}" for f in Item._meta.concrete_fields)
 _OWN_LEASE = (
     "SELECT 1 FROM labeling_lease o WHERE o.project_id = %(project)s AND o.user_id = %(user)s"
     " AND o.kind = 'annotate'"
 )
+
+
+def _not_done_by_user(end: str) -> str:
+    """Items the user already annotated or skipped are never offered to them again."""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM labeling_annotation a"  # noqa: S608
+        f" WHERE a.item_id = i.id AND a.user_id = %(user)s{end})"
+        " AND NOT EXISTS (SELECT 1 FROM labeling_skip s"
+        f" WHERE s.item_id = i.id AND s.user_id = %(user)s{end})"
+    )
+
+
+_LIVE_LEASES = (
+    "SELECT {what} FROM labeling_lease l"
+    " WHERE l.item_id = i.id AND l.kind = 'annotate' AND l.expires_at > %(now)s"
+)
+
+
+def _has_room(overlap: int, end: str) -> str:
+    if overlap == 1:  # an anti-join on live leases is cheaper than counting them
+        return f" AND NOT EXISTS ({_LIVE_LEASES.format(what='1')}{end})"
+    return f" AND i.annotation_count + ({_LIVE_LEASES.format(what='count(*)')}) < %(overlap)s"
 
 
 def _pick_sql(project: Project, tried: int) -> str:
@@ -74,15 +97,18 @@ def _pick_sql(project: Project, tried: int) -> str:
     usual call at two statements: this one and the lease insert. ``has_expired_lease`` says
     whether the user's one lease row must go first (no live lease passed the filter).
     """
+    postgres = connection.vendor == "postgresql"
+    end = _SUBQUERY.get(connection.vendor, "")
+    where, order_by = _OPEN_ITEMS[Project.Order(project.order)]
     tried_sql = "".join(f", %(tried{n})s" for n in range(tried))
-    lock = " FOR UPDATE OF i SKIP LOCKED" if connection.vendor == "postgresql" else ""
     return (
         f"SELECT {_ITEM_COLUMNS}, EXISTS ({_OWN_LEASE}) AS has_expired_lease"  # noqa: S608
-        " FROM labeling_item i WHERE i.project_id = %(project)s AND i.state = 'open'"
+        f" FROM labeling_item i WHERE {where}"
         f" AND NOT EXISTS ({_OWN_LEASE} AND o.expires_at > %(now)s)"
-        f"{_NOT_DONE_BY_USER}{_HAS_ROOM[project.overlap == 1]}"
+        f"{_not_done_by_user(end)}{_has_room(project.overlap, end)}"
         + (f" AND i.id NOT IN (-1{tried_sql})" if tried else "")
-        + f" ORDER BY {_ORDER_BY[Project.Order(project.order)]} LIMIT 1{lock}"
+        + f" ORDER BY {order_by} LIMIT 1"
+        + (" FOR UPDATE OF i SKIP LOCKED" if postgres else "")
     )
 
 
@@ -92,7 +118,8 @@ _TAKE_SQL = (
     "INSERT INTO labeling_lease (project_id, item_id, user_id, kind, expires_at, created_at)"  # noqa: S608
     " SELECT %(project)s, i.id, %(user)s, 'annotate', %(expires)s, %(now)s"
     " FROM labeling_item i WHERE i.id = %(item)s AND i.state = 'open'"
-    f" AND i.annotation_count + {_LIVE_LEASES} < %(overlap)s{_NOT_DONE_BY_USER}"
+    f" AND i.annotation_count + ({_LIVE_LEASES.format(what='count(*)')}) < %(overlap)s"
+    f"{_not_done_by_user('')}"
     " RETURNING id"
 )
 # An expired lease no longer counts; it only holds the user's one lease row.

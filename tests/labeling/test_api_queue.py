@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from labeling.models import Annotation, AnnotationRevision, Item
+from labeling.api.serializers import (
+    AnnotationOutSerializer,
+    ItemOutSerializer,
+    LeaseSerializer,
+    annotation_payload,
+    item_payload,
+)
+from labeling.models import Annotation, AnnotationRevision, Item, Lease
+from labeling.services.review import annotation_review
 from tests.factories import TextItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +134,61 @@ def test_ground_truth_scores_show_in_stats(api, project, items, member, lead):
     assert stats["items"]["ground_truth"] == 1
     assert stats["labels"] == {"label:A": 1, "label:B": 1}
     assert stats["items"]["total"] == 3
+
+
+def test_the_hot_path_answers_have_the_documented_shapes(api, project, items, member, reviewer):
+    """next and submit build plain dicts; they must match the serializers the schema shows."""
+    a = member("annotator")
+    Item.objects.filter(pk=items[0].pk).update(
+        meta={"source": "x"}, priority=3, ground_truth=ANSWER["result"]
+    )
+    body = api(a).post(f"/api/projects/{project.pk}/queue/next").json()
+    item = Item.objects.get(pk=items[0].pk)
+    lease = Lease.objects.get(user=a)
+    assert body == {"item": ItemOutSerializer(item).data, "lease": LeaseSerializer(lease).data}
+    created = api(a).post(f"/api/items/{item.pk}/annotations", ANSWER, format="json").json()
+    annotation = Annotation.objects.get(pk=created["id"])
+    assert created == AnnotationOutSerializer(annotation).data
+    assert created["ground_truth_score"] == 1.0
+    reviewed = annotation_review(
+        annotation_id=annotation.pk, reviewer=reviewer, verdict="reject", comment="no"
+    )
+    assert annotation_payload(reviewed) == AnnotationOutSerializer(reviewed).data
+
+
+def test_image_items_in_the_queue_carry_media_and_thumbnail_urls(project, annotator):
+    image = Item.objects.create(
+        project=project, media_sha256="ab" * 32, media_ext="png", width=8, height=6
+    )
+    thumbnailed = Item.objects.create(
+        project=project, media_sha256="cd" * 32, media_ext="png", has_thumbnail=True
+    )
+    for item in (image, thumbnailed):
+        assert item_payload(item) == ItemOutSerializer(item).data
+
+
+def test_a_replayed_submit_answers_200_with_the_stored_annotation(api, project, items, annotator):
+    client = api(annotator)
+    url = f"/api/items/{items[0].pk}/annotations"
+    first = client.post(url, {**ANSWER, "idempotency_key": "k"}, format="json")
+    again = client.post(url, {**ANSWER, "idempotency_key": "k"}, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+
+
+def test_outsiders_and_unknown_items_get_404_from_submit(api, project, items, outsider, annotator):
+    response = api(outsider).post(f"/api/items/{items[0].pk}/annotations", ANSWER, format="json")
+    assert response.status_code == 404
+    assert response.json()["error"] == {"code": "not_found", "message": "Not found.", "field": None}
+    missing = api(annotator).post("/api/items/999999/annotations", ANSWER, format="json")
+    assert missing.status_code == 404
+    assert not Annotation.objects.exists()
+
+
+def test_submit_without_a_lease_is_refused_while_others_hold_the_slot(api, project, items, member):
+    a, b = member("annotator"), member("annotator")
+    leased = api(a).post(f"/api/projects/{project.pk}/queue/next").json()["item"]["id"]
+    response = api(b).post(f"/api/items/{leased}/annotations", ANSWER, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "item_full"
+    assert api(a).post(f"/api/items/{leased}/annotations", ANSWER, format="json").status_code == 201
