@@ -65,6 +65,8 @@ class ItemRecord:
     agreement: float | None
     label: list[dict[str, Any]] | None
     annotations: list[dict[str, Any]]
+    # A digest of every input of the document (datasets.selectors.item_fingerprint).
+    fingerprint: bytes = b""
 
 
 def item_document(record: ItemRecord) -> dict[str, Any]:
@@ -108,12 +110,27 @@ class CardTotals:
         self._count(document["project"], document.get("label"))
 
     def _count(self, project_id: int, label: list[dict[str, Any]] | None) -> None:
-        self.items[project_id] += 1
-        if label is not None:
-            self.labelled[project_id] += 1
-            for region in label:
-                for name in region.get("labels") or [region.get("label")]:
-                    self.labels[f"{region['control']}:{name}"] += 1
+        self.add_keys(project_id, label_keys(label))
+
+    def add_keys(self, project_id: int, keys: tuple[str, ...] | None, times: int = 1) -> None:
+        """Count ``times`` items of a project whose label has these ``label_keys``."""
+        self.items[project_id] += times
+        if keys is not None:
+            self.labelled[project_id] += times
+            for key in keys:
+                self.labels[key] += times
+
+
+def label_keys(label: list[dict[str, Any]] | None) -> tuple[str, ...] | None:
+    """What a final label adds to the card's histogram (``control:label`` per region and
+    label, repeats kept); None for an item without a final label."""
+    if label is None:
+        return None
+    return tuple(
+        f"{region['control']}:{name}"
+        for region in label
+        for name in region.get("labels") or [region.get("label")]
+    )
 
 
 def dataset_card(

@@ -245,3 +245,27 @@ class ReadToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… for {self.dataset_id}"
+
+
+class SnapshotRecord(models.Model):
+    """What a snapshot commit holds, per item: fingerprint, object checksum, label, media.
+
+    Written by the snapshot that made ``commit`` (datasets/services/snapshot_records.py),
+    so the next snapshot of a branch whose content is this commit's rebuilds only the items
+    whose fingerprint changed. ``payload`` is zlib-compressed packed arrays (~40 bytes per
+    item): one row per commit, not one per item, so writing it costs little.
+    """
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="+")
+    commit = models.CharField(max_length=64)
+    items = models.PositiveIntegerField()
+    payload = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "commit"], name="snapshot_record_commit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id} {self.commit}"

@@ -1,47 +1,149 @@
-"""Reads that feed snapshots: the labelled items of source projects, streamed in chunks."""
+"""Reads that feed snapshots: the labelled items of source projects, streamed in chunks.
+
+Every item a snapshot writes carries a fingerprint: a digest of every input its document
+is built from (see ``item_fingerprint``). The text and JSON inputs are digested by the
+database (``MD5`` over a length-prefixed encoding, computed in the very statement that
+returns them), the small scalars in Python, so an incremental snapshot can learn which
+items changed by reading two short columns per item instead of their texts and results.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    OuterRef,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import MD5, Cast, Concat, Length
 
-from datasets.layout import ItemRecord
+import datasets.layout
+import labeling.agreement
+import labeling.final
+import labeling.schemas
+from datasets.layout import FORMAT_VERSION, ItemRecord
 from labeling.final import final_result
 from labeling.models import Annotation, Item, Project
+from labeling.schemas import schema_hash
 from labeling.services.annotations import project_schema
 
 CHUNK = 2000
+# Fingerprint rows are small (ids, scalars, digests): fewer, larger chunks save round trips
+# and query compilation, which dominate a scan of unchanged items.
+SCAN_CHUNK = 20000
 INCLUDE = ("accepted", "completed")
+# The item fields a document is built from, in the order of the rows below.
+ITEM_FIELDS = ("pk", "external_id", "text", "media_sha256", "media_ext", "width", "height",
+               "meta", "state", "agreement", "digest")  # fmt: skip
+DIGEST_FIELDS = ("pk", "width", "height", "state", "agreement", "digest")
+
+
+def _code_digest() -> str:
+    """The source of the code that turns rows into documents: an upgrade that changes it
+    changes every fingerprint, so no document built by older code is ever kept."""
+    digest = hashlib.sha256()
+    for module in (datasets.layout, labeling.final, labeling.agreement, labeling.schemas):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+CODE_DIGEST = _code_digest()
+
+
+def _piece(expression: Combinable | str) -> list[Any]:
+    """``<length>:<text>`` (NULL gives ``:``): concatenated pieces decode unambiguously."""
+    value = F(expression) if isinstance(expression, str) else expression
+    text = Cast(value, TextField())
+    return [Cast(Length(text), CharField()), Value(":"), text]
+
+
+def _md5_of(*expressions: Combinable | str) -> MD5:
+    parts = [part for expression in expressions for part in _piece(expression)]
+    return MD5(Concat(*parts, output_field=TextField()))
+
+
+def _item_digest() -> MD5:
+    """The item's text and JSON inputs (the scalars are hashed in Python, exactly)."""
+    return _md5_of("external_id", "text", "media_sha256", "media_ext", "meta")
+
+
+def _annotation_digest() -> MD5:
+    """All an annotation contributes to a document: its annotator's name, status, result."""
+    return _md5_of("status", "user__username", "result")
+
+
+def fingerprint_context(project: Project, *, include: str) -> bytes:
+    """What every document of ``project`` depends on besides its own rows."""
+    return repr(
+        (CODE_DIGEST, FORMAT_VERSION, include, project.pk, project.kind,
+         schema_hash(project_schema(project)))
+    ).encode()  # fmt: skip
+
+
+def item_fingerprint(context: bytes, row: tuple, annotation_digests: list[str]) -> bytes:
+    """The 16-byte fingerprint of one item from its ``DIGEST_FIELDS`` row and the digests of
+    its non-rejected annotations: equal fingerprints mean equal documents."""
+    pk, width, height, state, agreement, digest = row
+    # repr keeps floats exact (shortest round-trip form), unlike the databases' text casts.
+    scalars = repr((pk, width, height, state, agreement, digest, sorted(annotation_digests)))
+    return hashlib.md5(context + scalars.encode(), usedforsecurity=False).digest()
+
+
+def _annotations(item_ids: list[int], fields: tuple[str, ...]) -> QuerySet:
+    """Non-rejected annotations of a chunk of items (ids ascending), and maybe others.
+
+    A dense chunk is asked for by id range, not ``IN (2000 ids)``: the same index scan,
+    without a query of thousands of parameters (the caller drops rows outside the chunk).
+    A sparse one (an incremental snapshot's changed items) by ``IN``, not the whole range.
+    """
+    rows = Annotation.objects.exclude(status=Annotation.Status.REJECTED)
+    if item_ids[-1] - item_ids[0] < 4 * len(item_ids):
+        rows = rows.filter(item_id__gte=item_ids[0], item_id__lte=item_ids[-1])
+    else:
+        rows = rows.filter(item_id__in=item_ids)
+    return rows.annotate(digest=_annotation_digest()).values_list("item_id", *fields)
 
 
 def _annotations_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The annotations of a chunk of items (ids ascending), grouped by item.
-
-    Asked for by id range, not ``IN (2000 ids)``: the same index scan, without building and
-    parsing a query with thousands of parameters. Rows of items outside the chunk that fall
-    in the range (other projects', other states') are dropped here.
-    """
+    """The annotations of a chunk of items, grouped by item, each with its digest."""
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     wanted = set(item_ids)
-    rows = (
-        Annotation.objects.filter(item_id__gte=item_ids[0], item_id__lte=item_ids[-1])
-        .exclude(status=Annotation.Status.REJECTED)
-        .values_list("item_id", "user__username", "status", "result")
-    )
-    for item_id, username, status, result in rows:
+    fields = ("user__username", "status", "result", "digest")
+    for item_id, username, status, result, digest in _annotations(item_ids, fields):
         if item_id in wanted:
-            grouped[item_id].append({"annotator": username, "status": status, "result": result})
+            grouped[item_id].append(
+                {"annotator": username, "status": status, "result": result, "digest": digest}
+            )
     for notes in grouped.values():
         notes.sort(key=lambda a: a["annotator"])
     return grouped
 
 
-def _chunks(queries: list[QuerySet], fields: tuple[str, ...]) -> Iterator[list[tuple]]:
+def _annotation_digests(item_ids: list[int]) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = defaultdict(list)
+    wanted = set(item_ids)
+    for item_id, digest in _annotations(item_ids, ("digest",)):
+        if item_id in wanted:
+            grouped[item_id].append(digest)
+    return grouped
+
+
+def _chunks(
+    queries: list[QuerySet], fields: tuple[str, ...], size: int = CHUNK
+) -> Iterator[list[tuple]]:
     """Rows of the union of ``queries`` in pk order, CHUNK at a time (keyset pagination).
 
     One ordered, limited query per part, merged by the database: each part walks its own
@@ -54,44 +156,88 @@ def _chunks(queries: list[QuerySet], fields: tuple[str, ...]) -> Iterator[list[t
     while True:
         parts = [q.filter(pk__gt=last).order_by("pk").values_list(*fields) for q in queries]
         if compound:
-            first, *rest = (part[:CHUNK] for part in parts)
-            chunk = list(first.union(*rest, all=True).order_by("pk")[:CHUNK])
+            first, *rest = (part[:size] for part in parts)
+            chunk = list(first.union(*rest, all=True).order_by("pk")[:size])
         else:
-            chunk = list(heapq.merge(*(part[:CHUNK] for part in parts)))[:CHUNK]
+            chunk = list(heapq.merge(*(part[:size] for part in parts)))[:size]
         if not chunk:
             return
         yield chunk
         last = chunk[-1][0]
 
 
-def project_records(project: Project, *, include: str) -> Iterator[ItemRecord]:
-    """Items of one project that belong in a snapshot, with their final label.
+def _included(project: Project, include: str, only: Collection[int] | None) -> Iterator[list]:
+    """The item queries whose union is the snapshot's candidates, per batch of ``only``.
 
-    ``accepted``: items whose final label comes from reviewer-accepted work only.
-    ``completed``: items that have all k annotations, reviewed or not.
+    ``accepted``: items with a reviewer-accepted annotation (those without a final label are
+    dropped by the caller). ``completed``: items that have all k annotations.
     """
-    schema = project_schema(project)
-    items = Item.objects.filter(project=project)
+    items = Item.objects.filter(project=project).annotate(digest=_item_digest())
     if include == "completed":
         queries = [items.filter(state=state) for state in (Item.State.SUBMITTED, Item.State.DONE)]
     else:
         accepted = Annotation.objects.filter(item=OuterRef("pk"), status=Annotation.Status.ACCEPTED)
         queries = [items.filter(Exists(accepted))]
-    fields = ("pk", "external_id", "text", "media_sha256", "media_ext", "width", "height",
-              "meta", "state", "agreement")  # fmt: skip
-    for chunk in _chunks(queries, fields):
-        by_item = _annotations_by_item([row[0] for row in chunk])
-        for pk, external_id, text, sha, ext, width, height, meta, state, agreement in chunk:
-            notes = by_item.get(pk, [])
-            label = final_result(
-                schema=schema,
-                annotations=[(a["status"], a["result"]) for a in notes],
-                review_required=include == "accepted",
-            )
-            if label is None and include == "accepted":
-                continue
-            yield ItemRecord(
-                project_id=project.pk, item_id=pk, external_id=external_id, kind=project.kind,
-                text=text, media_sha256=sha, media_ext=ext, width=width, height=height,
-                meta=meta, state=state, agreement=agreement, label=label, annotations=notes,
-            )  # fmt: skip
+    if only is None:
+        yield queries
+        return
+    wanted = sorted(only)
+    for start in range(0, len(wanted), CHUNK):
+        batch = wanted[start : start + CHUNK]
+        yield [query.filter(pk__in=batch) for query in queries]
+
+
+def project_fingerprints(project: Project, *, include: str) -> Iterator[tuple[int, bytes]]:
+    """(item id, fingerprint) of every candidate item of one project, in id order.
+
+    Reads only ids, scalars and digests: what ``project_records`` would build documents from
+    is not fetched. Candidates include ``accepted`` items without a final label, which
+    ``project_records`` drops: they are simply never recorded, so always rebuilt.
+    """
+    context = fingerprint_context(project, include=include)
+    for queries in _included(project, include, None):
+        for chunk in _chunks(queries, DIGEST_FIELDS, SCAN_CHUNK):
+            digests = _annotation_digests([row[0] for row in chunk])
+            for row in chunk:
+                yield row[0], item_fingerprint(context, row, digests.get(row[0], []))
+
+
+def project_records(
+    project: Project, *, include: str, only: Collection[int] | None = None
+) -> Iterator[ItemRecord]:
+    """Items of one project that belong in a snapshot, with their final label, in id order.
+
+    ``only`` limits the read to those item ids (an incremental snapshot's changed items).
+    Each record's fingerprint is computed from the very rows its document is built from.
+    """
+    schema = project_schema(project)
+    context = fingerprint_context(project, include=include)
+    for queries in _included(project, include, only):
+        for chunk in _chunks(queries, ITEM_FIELDS):
+            yield from _records(project, include, schema, context, chunk)
+
+
+def _records(
+    project: Project, include: str, schema: Any, context: bytes, chunk: list[tuple]
+) -> Iterator[ItemRecord]:
+    by_item = _annotations_by_item([row[0] for row in chunk])
+    for row in chunk:
+        pk, external_id, text, sha, ext, width, height, meta, state, agreement, digest = row
+        notes = by_item.get(pk, [])
+        label = final_result(
+            schema=schema,
+            annotations=[(a["status"], a["result"]) for a in notes],
+            review_required=include == "accepted",
+        )
+        if label is None and include == "accepted":
+            continue
+        fingerprint = item_fingerprint(
+            context, (pk, width, height, state, agreement, digest), [a["digest"] for a in notes]
+        )
+        yield ItemRecord(
+            project_id=project.pk, item_id=pk, external_id=external_id, kind=project.kind,
+            text=text, media_sha256=sha, media_ext=ext, width=width, height=height,
+            meta=meta, state=state, agreement=agreement, label=label,
+            annotations=[{k: a[k] for k in ("annotator", "status", "result")} for a in notes],
+            fingerprint=fingerprint,
+        )  # fmt: skip

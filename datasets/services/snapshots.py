@@ -11,7 +11,9 @@ commit and the merge: a retried job finds its earlier commit instead of committi
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -28,17 +30,30 @@ from datasets.layout import (
     dataset_card,
     item_document,
     item_path,
+    label_keys,
     media_path,
 )
 from datasets.models import Dataset
-from datasets.selectors import INCLUDE, project_records
+from datasets.selectors import INCLUDE, project_fingerprints, project_records
+from datasets.services.snapshot_records import (
+    Entry,
+    State,
+    is_managed,
+    record_find,
+    record_save,
+)
 from datasets.stores import get_version_store
-from datasets.stores.base import AlreadyExists, NoChanges, StoreUnavailable, content_checksum
+from datasets.stores.base import (
+    AlreadyExists,
+    NoChanges,
+    StoreUnavailable,
+    VersionStore,
+    content_checksum,
+)
 from labeling.models import Project, media_key
 from labeling.schemas import parse_schema, schema_hash
 
 JOB_KIND = "datasets.build_snapshot"
-MANAGED_PREFIXES = ("items/", "media/", CARD_PATH)
 # A progress message is written to the job row at once (not throttled): every 1,000 items.
 PROGRESS_EVERY = 1000
 
@@ -81,36 +96,104 @@ def snapshot_start(
         )
 
 
+@dataclass
+class _Plan:
+    """What the work branch holds before staging, and which items to rebuild.
+
+    ``existing``: managed path -> checksum ("" where only presence is known: media).
+    ``kept``: entries carried over unchanged (incremental only). ``rebuild``: item ids to
+    rebuild per project, None for every item (a full snapshot).
+    """
+
+    mode: str
+    existing: dict[str, str]
+    kept: dict[int, Entry] = field(default_factory=dict)
+    rebuild: dict[int, list[int]] | None = None
+
+
+def _full_plan(store: VersionStore, repo: str, work: str) -> _Plan:
+    listing = store.list_objects(repo, work)
+    return _Plan("full", {info.path: info.checksum for info in listing if is_managed(info.path)})
+
+
+def _incremental_plan(
+    base: State, projects: list[Project], include: str, progress: Progress
+) -> _Plan:
+    """Keep every recorded item whose fingerprint is unchanged; rebuild the rest."""
+    existing = {item_path(e.project_id, pk): e.checksum for pk, e in base.entries.items()}
+    existing.update((e.media, "") for e in base.entries.values() if e.media)
+    existing[CARD_PATH] = base.card
+    rebuild: dict[int, list[int]] = {}
+    plan = _Plan("incremental", existing, rebuild=rebuild)
+    done = 0
+    for project in projects:
+        changed = rebuild[project.pk] = []
+        for pk, fingerprint in project_fingerprints(project, include=include):
+            entry = base.entries.get(pk)
+            if entry and entry.fingerprint == fingerprint and entry.project_id == project.pk:
+                plan.kept[pk] = entry
+            else:
+                changed.append(pk)
+            done += 1
+            if done % (10 * PROGRESS_EVERY) == 0:
+                progress.set(done, message=f"Compared {done} items")
+    return plan
+
+
 def _objects(
     projects: list[Project],
     include: str,
-    existing: dict[str, str],
-    totals: CardTotals,
-    seen: set[str],
+    plan: _Plan,
+    entries: dict[int, Entry],
     progress: Progress,
 ) -> Iterator[tuple[str, bytes]]:
-    """Changed objects to upload; records every path the snapshot keeps in ``seen``."""
-    done = 0
+    """Changed objects to upload; fills ``entries`` with every item the snapshot rebuilt."""
+    done, media = 0, set[str]()
     for project in projects:
-        for record in project_records(project, include=include):
+        only = None if plan.rebuild is None else plan.rebuild[project.pk]
+        for record in project_records(project, include=include, only=only):
             path = item_path(record.project_id, record.item_id)
             data = canonical_bytes(item_document(record))
-            seen.add(path)
-            totals.add(record)
-            if existing.get(path) != content_checksum(data):
+            checksum = content_checksum(data)
+            target = ""
+            if plan.existing.get(path) != checksum:
                 yield path, data
             if record.media_sha256:
                 target = media_path(record.media_sha256, record.media_ext)
-                if target not in seen and target not in existing:
+                if target not in media and target not in plan.existing:
                     with default_storage.open(
                         media_key(record.media_sha256, record.media_ext)
                     ) as f:
                         yield target, f.read()
-                seen.add(target)
+                media.add(target)
+            entries[record.item_id] = Entry(
+                record.project_id, record.fingerprint, checksum, label_keys(record.label), target
+            )
             done += 1
             if done % PROGRESS_EVERY == 0:
                 progress.set(done, message=f"Prepared {done} items")
     progress.set(done, message=f"Prepared {done} items")
+
+
+def _totals(entries: dict[int, Entry]) -> CardTotals:
+    totals = CardTotals()
+    groups = Counter((e.project_id, e.keys) for e in entries.values())
+    for (project_id, keys), times in groups.items():
+        totals.add_keys(project_id, keys, times)
+    return totals
+
+
+def _plan(
+    store: VersionStore, dataset: Dataset, work: str, fresh: bool, params: dict[str, Any],
+    projects: list[Project], progress: Progress,
+) -> _Plan:  # fmt: skip
+    """Incremental when the work branch is new and its content is a recorded commit's."""
+    if fresh:
+        head = store.branch_head(dataset.repository, work)
+        base = record_find(store=store, dataset=dataset, head=head)
+        if base is not None:
+            return _incremental_plan(base, projects, params["include"], progress)
+    return _full_plan(store, dataset.repository, work)
 
 
 def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
@@ -122,15 +205,21 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
     work = f"annolake-job-{job.pk}"
     try:
         store.ensure_repository(repo)
-        for name, source in ((target, params["from"]), (work, target)):
-            # Made by an earlier attempt of this job (or the target exists already).
-            with contextlib.suppress(AlreadyExists):
-                store.create_branch(repo, name, source=source)
-        existing = {info.path: info.checksum for info in store.list_objects(repo, work)}
-        totals, seen = CardTotals(), set[str]()
+        # Made by an earlier attempt of this job (or the target exists already).
+        with contextlib.suppress(AlreadyExists):
+            store.create_branch(repo, target, source=params["from"])
+        try:
+            store.create_branch(repo, work, source=target)
+            fresh = True
+        except AlreadyExists:
+            fresh = False  # an earlier attempt's branch: it may hold staged changes
+        plan = _plan(store, dataset, work, fresh, params, projects, progress)
+        entries: dict[int, Entry] = {}
         uploads = store.put_many(
-            repo, work, _objects(projects, params["include"], existing, totals, seen, progress)
+            repo, work, _objects(projects, params["include"], plan, entries, progress)
         )
+        entries.update(plan.kept)
+        totals = _totals(entries)
         sources = [
             {"id": p.pk, "name": p.name, "kind": p.kind, "label_schema": p.label_schema}
             for p in projects
@@ -140,9 +229,12 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
                 name=dataset.name, sources=sources, totals=totals, include=params["include"]
             )
         )
-        if existing.get(CARD_PATH) != content_checksum(card):
+        card_checksum = content_checksum(card)
+        if plan.existing.get(CARD_PATH) != card_checksum:
             store.put(repo, work, CARD_PATH, card, content_type="application/json")
-        stale = [p for p in existing if p.startswith(MANAGED_PREFIXES[:2]) and p not in seen]
+        keep = {item_path(e.project_id, pk) for pk, e in entries.items()}
+        keep.update(e.media for e in entries.values() if e.media)
+        stale = [p for p in plan.existing if p != CARD_PATH and p not in keep]
         store.delete_many(repo, work, stale)
         metadata = {
             "annolake.job": str(job.pk),
@@ -155,17 +247,30 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             ),
             "annolake.by": job.created_by.username if job.created_by else "",
         }
+        summary = {
+            "mode": plan.mode,
+            "rebuilt": len(entries) - len(plan.kept),
+            "items": sum(totals.items.values()),
+        }
         try:
-            store.commit(repo, work, params["message"], metadata=metadata, idempotency_key=key)
+            made = store.commit(
+                repo, work, params["message"], metadata=metadata, idempotency_key=key
+            )
         except NoChanges:
+            # The work branch's head already holds exactly this content: record it as such.
+            head = store.branch_head(repo, work)
+            record_save(dataset=dataset, commit=head, entries=entries, card=card_checksum)
             store.delete_branch(repo, work)
             return {
+                **summary,
                 "changed": False,
                 "commit": store.branch_head(repo, target),
-                "items": sum(totals.items.values()),
                 "uploaded": 0,
                 "deleted": 0,
             }
+        # A commit found by its key (a retry) is this content only if nothing came after it.
+        if made == store.branch_head(repo, work):
+            record_save(dataset=dataset, commit=made, entries=entries, card=card_checksum)
         merged = store.merge(
             repo, work, target, message=params["message"], metadata=metadata, idempotency_key=key
         )
@@ -173,13 +278,12 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
     except StoreUnavailable as exc:
         raise TransientJobError(str(exc)) from exc
     return {
+        **summary,
         "changed": True,
         "commit": merged,
         "branch": target,
-        "items": sum(totals.items.values()),
         "labelled": sum(totals.labelled.values()),
-        "uploaded": uploads.objects
-        + (1 if existing.get(CARD_PATH) != content_checksum(card) else 0),
+        "uploaded": uploads.objects + (1 if plan.existing.get(CARD_PATH) != card_checksum else 0),
         "uploaded_bytes": uploads.bytes,
         "deleted": len(stale),
     }
