@@ -61,6 +61,8 @@ GET    /api/datasets/                            401  200  200  200  200  200
 POST   /api/datasets/                            401  400  400  400  400  400
 GET    /api/datasets/{dataset}/                  401  404  403  403  200  200
 GET    /api/datasets/{dataset}/branches          401  404  403  403  200  200
+POST   /api/datasets/{dataset}/branches          401  404  403  403  400  400
+DELETE /api/datasets/{dataset}/branches/{branch} 401  404  403  403  404  404
 POST   /api/datasets/{dataset}/snapshots         401  404  403  403  400  400
 GET    /api/datasets/{dataset}/diff              401  404  403  403  400  400
 GET    /api/datasets/{dataset}/merges            401  404  403  403  200  200
@@ -126,6 +128,7 @@ def objects(project, annotator, lead):
         "project": project.pk,
         "dataset": dataset.slug,
         "ref": "v1",
+        "branch": "round-x",
         "token": token_issue(dataset=dataset, user=lead, name="matrix")[0].pk,
         "merge": Merge.objects.create(
             dataset=dataset, source="round-1", target="main", status="conflict"

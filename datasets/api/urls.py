@@ -6,6 +6,11 @@ urlpatterns = [
     path("datasets/", views.DatasetListView.as_view(), name="dataset-list"),
     path("datasets/<slug:slug>/", views.DatasetDetailView.as_view(), name="dataset-detail"),
     path("datasets/<slug:slug>/branches", views.BranchListView.as_view(), name="dataset-branches"),
+    path(
+        "datasets/<slug:slug>/branches/<str:branch>",
+        views.BranchDetailView.as_view(),
+        name="dataset-branch",
+    ),
     path("datasets/<slug:slug>/snapshots", views.SnapshotView.as_view(), name="dataset-snapshots"),
     path("datasets/<slug:slug>/diff", history.DiffView.as_view(), name="dataset-diff"),
     path("datasets/<slug:slug>/merges", history.MergeListView.as_view(), name="dataset-merges"),

@@ -1,4 +1,4 @@
-"""Datasets API: create and read datasets, list branches, start snapshots."""
+"""Datasets API: create and read datasets, list, create and delete branches, start snapshots."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from rest_framework.views import APIView
 from core.api.jobs import JobSerializer
 from core.api.request import signed_in
 from datasets.models import Dataset
-from datasets.services.datasets import dataset_create, require_dataset_manager
+from datasets.services.datasets import (
+    branch_create,
+    branch_delete,
+    dataset_create,
+    require_dataset_manager,
+)
 from datasets.services.snapshots import snapshot_start
 from datasets.stores import get_version_store
 from datasets.stores.base import NotFound as StoreNotFound
@@ -93,13 +98,24 @@ class DatasetDetailView(APIView):
         return Response(DatasetSerializer(managed_dataset(request, slug)).data)
 
 
-BranchSerializer = inline_serializer(
-    "Branch", {"name": serializers.CharField(), "commit": serializers.CharField()}, many=True
-)
+class BranchSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    commit = serializers.CharField()
+
+
+class BranchInSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    from_ref = serializers.CharField(max_length=200, required=False, default="main")
+
+    def to_internal_value(self, data: object) -> dict:
+        # "from" is the documented field name but a Python keyword.
+        if isinstance(data, dict) and "from" in data:
+            data = {**data, "from_ref": data["from"]}
+        return super().to_internal_value(data)
 
 
 class BranchListView(APIView):
-    @extend_schema(responses=BranchSerializer)
+    @extend_schema(responses=BranchSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         dataset = managed_dataset(request, slug)
         try:
@@ -113,6 +129,24 @@ class BranchListView(APIView):
                 if not ref.name.startswith("annolake-job-")
             ]
         )
+
+    @extend_schema(request=BranchInSerializer, responses={201: BranchSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        """Create a branch (a labeling round) at a branch, tag or commit; ``from`` is main."""
+        dataset = managed_dataset(request, slug)
+        data = BranchInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        ref = branch_create(dataset=dataset, name=values["name"], source=values["from_ref"])
+        return Response({"name": ref.name, "commit": ref.commit_id}, status=status.HTTP_201_CREATED)
+
+
+class BranchDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, slug: str, branch: str) -> Response:
+        """Delete a branch; not main, not a snapshot job's, not one a snapshot is writing."""
+        branch_delete(dataset=managed_dataset(request, slug), name=branch)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SnapshotView(APIView):
