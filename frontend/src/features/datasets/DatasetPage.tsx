@@ -8,7 +8,6 @@ import {
   listVersions,
   mergeConflictOf,
   releaseVersion,
-  type Branch,
   type Merge,
   type MergeConflict,
   type Version,
@@ -18,6 +17,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { formatCount, formatDateTime } from "../manage/shared/format";
 import { PageLoading } from "../manage/shared/PageLoading";
 import { useLoad } from "../manage/shared/useLoad";
+import { BranchesCard } from "./BranchesCard";
 import { ConflictView } from "./ConflictView";
 import { DiffView } from "./DiffView";
 import { SnapshotCard } from "./SnapshotCard";
@@ -99,12 +99,17 @@ export function DatasetPage() {
       <LabelColors.Provider value={colors}>
       <div className="mg-two-columns">
         <BranchesCard
+          slug={slug}
           branches={branchList}
           loading={branches.data === null}
           error={branches.error}
           onRetry={branches.reload}
           head={head}
           onCompare={compare}
+          onChanged={branches.reload}
+          onDeleted={(name) => {
+            if (head === name) compare(null);
+          }}
         />
         <VersionsCard
           slug={slug}
@@ -138,53 +143,6 @@ export function DatasetPage() {
       ) : null}
       </LabelColors.Provider>
     </div>
-  );
-}
-
-function BranchesCard({
-  branches,
-  loading,
-  error,
-  onRetry,
-  head,
-  onCompare,
-}: {
-  branches: readonly Branch[];
-  loading: boolean;
-  error: unknown;
-  onRetry: () => void;
-  head: string | null;
-  onCompare: (branch: string) => void;
-}) {
-  return (
-    <section className="mg-card" aria-labelledby="branches-title">
-      <h2 id="branches-title" className="mg-card__title">
-        Branches
-      </h2>
-      {error ? (
-        <ErrorMessage title="Couldn't load the branches" error={error} onRetry={onRetry} />
-      ) : loading ? (
-        <p className="muted mg-small">Loading…</p>
-      ) : branches.length === 0 ? (
-        <p className="muted mg-small">No snapshot yet. Take the first one below.</p>
-      ) : (
-        <ul className="ds-list" aria-label="Branches">
-          {branches.map((b) => (
-            <li key={b.name} className={`ds-list__row${head === b.name ? " is-current" : ""}`}>
-              <span className="ds-branch">{b.name}</span>
-              <span className="muted mg-small mg-mono">{shortCommit(b.commit)}</span>
-              {b.name === MAIN ? (
-                <span className="badge badge--neutral">default</span>
-              ) : (
-                <button type="button" className="button button--ghost button--small" aria-pressed={head === b.name} onClick={() => onCompare(b.name)}>
-                  {head === b.name ? "Comparing" : "Compare with main"}
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }
 
