@@ -253,9 +253,11 @@ def test_a_snapshot_that_dies_right_after_a_step_is_finished_once_by_the_retry(
     run_inline(job)
     assert job.status == Job.Status.SUCCEEDED, job.error
     assert job.attempts == 2
+    head = store.branch_head(REPO, "round-1")
+    assert (job.result["changed"], job.result["commit"]) == (True, head)
     made = keyed(store, REPO, "round-1", f"snapshot-job-{job.pk}")
     assert sorted(op for op, _ in made) == ["commit", "merge"]
-    assert first_parents(store, REPO, "round-1") == [store.branch_head(REPO, "round-1"), main]
+    assert first_parents(store, REPO, "round-1") == [head, main]
     assert {b.name for b in store.list_branches(REPO)} == {"main", "round-1"}
     clean = run_inline(snapshot_job(dataset, lead, "clean"))
     assert clean.status == Job.Status.SUCCEEDED, clean.error
