@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from rest_framework.test import APIClient
 
 from labeling.api.serializers import (
     AnnotationOutSerializer,
@@ -192,3 +193,18 @@ def test_submit_without_a_lease_is_refused_while_others_hold_the_slot(api, proje
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "item_full"
     assert api(a).post(f"/api/items/{leased}/annotations", ANSWER, format="json").status_code == 201
+
+
+def test_the_hot_endpoints_refuse_unknown_tokens_and_inactive_users(api, project, items, annotator):
+    url = f"/api/projects/{project.pk}/queue/next"
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert stranger.post(url).status_code == 401
+    assert APIClient().post(url).status_code == 401
+    client = api(annotator)
+    assert client.post(url).status_code == 200
+    annotator.is_active = False
+    annotator.save()
+    refused = client.post(f"/api/items/{items[0].pk}/annotations", ANSWER, format="json")
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"] == "Token"
