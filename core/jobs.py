@@ -136,28 +136,55 @@ def _finish(job: Job, status: str, *, result: Any = None, error: str = "") -> No
     job.save(update_fields=["status", "result", "error", "finished_at", "progress_done"])
 
 
+def _settle(job_id: int, attempt: int, status: str, *, result: Any = None, error: str = "") -> bool:
+    """Record this run's outcome, unless the job was settled or taken over meanwhile.
+
+    A run whose heartbeat went stale (stuck in a long store call, say) is re-published by
+    the sweeper and taken over by another worker; when the stuck run wakes up, its next
+    step may fail because the new run finished the work (and deleted its job branch). So a
+    success is recorded unless the job already finished; a failure or a re-queue only while
+    the job is still this run's (running, at this attempt) - never over a success.
+    """
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        current = job.status == Job.Status.RUNNING and job.attempts == attempt
+        if job.is_finished or (status != Job.Status.SUCCEEDED and not current):
+            logger.warning(
+                "job %s: attempt %s ended (%s) after another run took over; not recorded",
+                job_id, attempt, status,
+            )  # fmt: skip
+            return False
+        if status == Job.Status.QUEUED:
+            job.status, job.message = status, error[:500]
+            job.save(update_fields=["status", "message"])
+        else:
+            _finish(job, status, result=result, error=error)
+        return True
+
+
 def job_run(*, job_id: int, body: JobBody) -> None:
     """Run ``body`` for the job unless it is finished, running elsewhere, or out of attempts."""
     job = _claim(job_id)
     if job is None:
         return
+    attempt = job.attempts
     try:
         result = body(job, Progress(job.pk))
     except TransientJobError as exc:
-        Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, message=str(exc)[:500])
-        raise
+        if _settle(job.pk, attempt, Job.Status.QUEUED, error=str(exc)):
+            raise
+        return
     except ApplicationError as exc:
-        job.refresh_from_db()
-        _finish(job, Job.Status.FAILED, result={"error": exc.as_dict()}, error=exc.message)
+        _settle(
+            job.pk, attempt, Job.Status.FAILED, result={"error": exc.as_dict()}, error=exc.message
+        )
         return
     except Exception as exc:
         # Unknown errors are bugs, not weather: fail the job visibly instead of retrying.
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        job.refresh_from_db()
-        _finish(job, Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        _settle(job.pk, attempt, Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         return
-    job.refresh_from_db()
-    _finish(job, Job.Status.SUCCEEDED, result=result)
+    _settle(job.pk, attempt, Job.Status.SUCCEEDED, result=result)
 
 
 def jobs_requeue_stale() -> int:

@@ -128,3 +128,54 @@ def test_two_snapshots_and_a_merge_racing_lose_nothing_and_end_alike_on_both_sto
     on_lakefs = _race(dataset, lead, project)
 
     assert on_lakefs == on_local
+
+
+@pytest.mark.parametrize("store_kind", ["local", "lakefs-emulator"])
+def test_a_stalled_run_waking_after_its_takeover_finished_does_not_undo_the_job(
+    lead, settings, store_kind, emulator, monkeypatch
+):
+    """The sweeper re-publishes a job whose heartbeat went stale - here a run stuck in a slow
+    store call (no progress is written meanwhile) - and another worker finishes it. When the
+    stuck run wakes up, its job branch is gone and its next step fails: that failure must
+    not turn the finished job into a failed (or re-queued) one."""
+    if store_kind == "lakefs-emulator":
+        use_lakefs(settings, emulator)
+    project = labelled_project(lead, 20)
+    dataset = dataset_of(lead, [project], REPO)
+    store = get_version_store()
+    store.ensure_repository(REPO)
+    job = snapshot_job(dataset, lead, "round-1")
+    real_commit = type(store).commit
+    stuck, wake = threading.Event(), threading.Event()
+
+    def slow_commit(self: Any, *args: Any, **kwargs: Any) -> str:
+        if threading.current_thread().name == "stuck-run":
+            stuck.set()
+            assert wake.wait(30)
+        return real_commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(store), "commit", slow_commit)
+    outcome: list[BaseException] = []
+
+    def stuck_run() -> None:
+        try:
+            run_inline(job)
+        except BaseException as exc:  # reported below
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=stuck_run, name="stuck-run")
+    thread.start()
+    assert stuck.wait(30)
+    settings.JOB_STALE_AFTER_SECONDS = 0  # its heartbeat is stale: another run takes over
+    taken_over = run_inline(Job.objects.get(pk=job.pk))
+    assert (taken_over.status, taken_over.attempts) == (Job.Status.SUCCEEDED, 2)
+    wake.set()
+    thread.join(30)
+
+    job.refresh_from_db()
+    assert not outcome, outcome
+    assert (job.status, job.error) == (Job.Status.SUCCEEDED, "")
+    assert job.result == taken_over.result
+    assert len(listing(store, REPO, "round-1")) == 21
