@@ -180,4 +180,7 @@ def _fetch_range(
                 break
     if offset != entry.size:  # cut short (or too long): this connection is done for
         transport.discard(entry.url)
+    # read1() does not mark a fully read response closed; http.client then refuses the next
+    # request on this kept-alive connection (ResponseNotReady) until we do.
+    response.close()
     return offset, digest

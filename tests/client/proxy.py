@@ -97,5 +97,8 @@ class FaultProxy:
 
 
 def _close(sock: socket.socket) -> None:
+    # shutdown first: close() alone neither wakes a recv() blocked in another thread nor
+    # sends the FIN while that recv holds the socket.
     with contextlib.suppress(OSError):
-        sock.close()
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()

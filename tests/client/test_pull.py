@@ -77,13 +77,12 @@ def test_a_second_pull_of_the_same_version_downloads_nothing(version, tmp_path):
     assert (again.skipped, again.downloaded, again.fetched_bytes) == (first.files, 0, 0)
 
 
-def test_a_token_for_one_dataset_cannot_pull_another(version, api, lead, tmp_path):
-    other = api(lead).post(
-        "/api/datasets/", {"slug": "other-set", "name": "Other", "projects": []}, format="json"
-    )
-    assert other.status_code == 201, other.content
+def test_a_token_for_one_dataset_cannot_pull_another(make_version, tmp_path):
+    mine = make_version(slug="reviews")
+    make_version(slug="other-set")
+    version = mine
     out = tmp_path / "other"
-    done = run_cli("pull", version.server, "other-set@main", "--out", str(out),
+    done = run_cli("pull", version.server, "other-set@v1", "--out", str(out),
                    "--token", version.token)  # fmt: skip
     assert done.returncode == 1
     (line,) = done.stderr.splitlines()
@@ -91,7 +90,7 @@ def test_a_token_for_one_dataset_cannot_pull_another(version, api, lead, tmp_pat
     assert "token" in line
     assert not (out / "COMMIT").exists()
     with pytest.raises(ServerError) as raised:
-        pull(version.server, "other-set", "main", out=out, token=version.token)
+        pull(version.server, "other-set", "v1", out=out, token=version.token)
     assert raised.value.status == 404
 
 

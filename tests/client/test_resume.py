@@ -47,11 +47,11 @@ def _wire_bytes(version, out: Path, **options) -> int:
 
 
 def test_a_pull_killed_mid_download_resumes_and_keeps_finished_files(make_version, tmp_path):
-    version = make_version(count=120)
+    version = make_version(count=60)
     body = manifest(version)
     out = tmp_path / "out"
     # Let the manifest and about half of the files through, then freeze the stream.
-    budget = _wire_bytes(version, tmp_path / "measure", jobs=2) // 2
+    budget = _wire_bytes(version, tmp_path / "measure") // 2
     with FaultProxy(version.server, budget=budget) as proxy:
         process = start_cli("pull", proxy.url, f"{version.slug}@v1", "--out", str(out),
                             "--token", version.token, "--jobs", "2")  # fmt: skip
