@@ -36,6 +36,7 @@ from tests.support.snapshots import (
     run_inline,
     snapshot_job,
     use_lakefs,
+    wait_until,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,6 +91,14 @@ def _clean_reference(dataset: Dataset, lead: Any, emulator: LakeFSEmulator) -> N
     assert clean.status == Job.Status.SUCCEEDED, clean.error
 
 
+def assert_eventually_logged(emulator: LakeFSEmulator, method: str, path: str, n: int) -> None:
+    wait_until(
+        lambda: emulator.count_requests(method, path) >= n,
+        timeout=10,
+        what=f"{n} {method} {path} requests in the emulator's log",
+    )
+
+
 def test_a_snapshot_rides_out_5xx_contention_stalls_and_lost_responses_and_commits_once(
     lead, emulator, labelled
 ):
@@ -125,16 +134,6 @@ def test_a_snapshot_rides_out_5xx_contention_stalls_and_lost_responses_and_commi
     assert watcher.unexpected({}, final) == []
     _clean_reference(dataset, lead, emulator)
     assert assert_same_bytes(store, REPO, "round-1", "clean") == ITEMS + 1
-
-
-def assert_eventually_logged(emulator: LakeFSEmulator, method: str, path: str, n: int) -> None:
-    from tests.support.snapshots import wait_until
-
-    wait_until(
-        lambda: emulator.count_requests(method, path) >= n,
-        timeout=10,
-        what=f"{n} {method} {path} requests in the emulator's log",
-    )
 
 
 def test_a_snapshot_on_a_store_that_never_recovers_fails_visibly_after_bounded_attempts(
@@ -232,4 +231,17 @@ def test_a_merge_on_a_store_that_never_recovers_answers_503_and_leaves_no_merge_
         f"/api/datasets/{dataset.slug}/merges", {"source": "round-1"}, format="json"
     )
     assert response.status_code == 201, response.content
+    assert assert_same_bytes(store, REPO, "main", "round-1") == ITEMS + 1
+
+
+def test_a_merge_request_that_stalls_past_the_timeout_takes_effect_once(lead, emulator, round_1):
+    dataset, store, main = round_1
+    # The first merge request hangs 1 s (the client gives up at 0.4 s), then is applied.
+    emulator.faults.add("POST", MERGE_ROUND, "timeout", seconds=1.0)
+    merge = merge_create(dataset=dataset, source="round-1", target="main", message="", user=lead)
+    assert_eventually_logged(emulator, "POST", MERGE_ROUND, 2)  # the stalled one, too
+    assert merge.status == Merge.Status.MERGED
+    # Whichever landed first, the other found it (by key) or was refused: one merge.
+    assert [op for op, _ in keyed(store, REPO, "main", f"merge-{merge.pk}")] == ["merge"]
+    assert first_parents(store, REPO, "main") == [merge.commit, main]
     assert assert_same_bytes(store, REPO, "main", "round-1") == ITEMS + 1
