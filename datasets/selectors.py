@@ -97,8 +97,10 @@ def item_fingerprint(context: bytes, row: tuple, annotation_digests: list[str]) 
     """The 16-byte fingerprint of one item from its ``DIGEST_FIELDS`` row and the digests of
     its non-rejected annotations: equal fingerprints mean equal documents."""
     pk, width, height, state, agreement, digest = row
-    # repr keeps floats exact (shortest round-trip form), unlike the databases' text casts.
-    scalars = repr((pk, width, height, state, agreement, digest, sorted(annotation_digests)))
+    notes = ",".join(sorted(annotation_digests))
+    # !r keeps floats exact (shortest round-trip form), unlike the databases' text casts, and
+    # quotes the state; ints, None and hex digests cannot contain the separators.
+    scalars = f"{pk}|{width}|{height}|{state!r}|{agreement!r}|{digest}|{notes}"
     return hashlib.md5(context + scalars.encode(), usedforsecurity=False).digest()
 
 

@@ -14,6 +14,7 @@ import contextlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -36,8 +37,8 @@ from datasets.layout import (
 from datasets.models import Dataset
 from datasets.selectors import INCLUDE, project_fingerprints, project_records
 from datasets.services.snapshot_records import (
-    Entry,
     State,
+    Table,
     is_managed,
     record_find,
     record_save,
@@ -100,15 +101,53 @@ def snapshot_start(
 class _Plan:
     """What the work branch holds before staging, and which items to rebuild.
 
-    ``existing``: managed path -> checksum ("" where only presence is known: media).
-    ``kept``: entries carried over unchanged (incremental only). ``rebuild``: item ids to
-    rebuild per project, None for every item (a full snapshot).
+    Full: ``listing`` (managed path -> checksum, from the store) and every item rebuilt.
+    Incremental: ``base`` (the record the branch provably holds), the ``kept`` rows of it
+    whose fingerprints are unchanged, and the item ids to ``rebuild`` per project.
     """
 
     mode: str
-    existing: dict[str, str]
-    kept: dict[int, Entry] = field(default_factory=dict)
+    listing: dict[str, str] = field(default_factory=dict)
+    base: State | None = None
+    kept: list[int] = field(default_factory=list)
     rebuild: dict[int, list[int]] | None = None
+
+    def checksum(self, item_id: int, project_id: int, path: str) -> str | None:
+        """The checksum of the item's object on the work branch, None if there is none."""
+        if self.base is None:
+            return self.listing.get(path)
+        row = self.base.table.index().get(item_id)
+        if row is None or self.base.table.projects[row] != project_id:
+            return None
+        return self.base.table.checksum(row)
+
+    def has_media(self, path: str) -> bool:
+        if self.base is None:
+            return path in self.listing
+        return path in self.base_media
+
+    @cached_property
+    def base_media(self) -> set[str]:
+        return set(self.base.table.media.values()) if self.base else set()
+
+    def card(self) -> str | None:
+        return self.listing.get(CARD_PATH) if self.base is None else self.base.card
+
+    def stale(self, table: Table) -> list[str]:
+        """Managed objects on the work branch that the new state no longer has."""
+        media = set(table.media.values())
+        if self.base is None:
+            keep = {item_path(p, i) for i, p in zip(table.ids, table.projects, strict=True)}
+            keep |= media
+            return [p for p in self.listing if p != CARD_PATH and p not in keep]
+        new = dict(zip(table.ids, table.projects, strict=True))
+        base = self.base.table
+        stale = [
+            item_path(project_id, item_id)
+            for item_id, project_id in zip(base.ids, base.projects, strict=True)
+            if new.get(item_id) != project_id
+        ]
+        return stale + sorted(self.base_media - media)
 
 
 def _full_plan(store: VersionStore, repo: str, work: str) -> _Plan:
@@ -120,18 +159,20 @@ def _incremental_plan(
     base: State, projects: list[Project], include: str, progress: Progress
 ) -> _Plan:
     """Keep every recorded item whose fingerprint is unchanged; rebuild the rest."""
-    existing = {item_path(e.project_id, pk): e.checksum for pk, e in base.entries.items()}
-    existing.update((e.media, "") for e in base.entries.values() if e.media)
-    existing[CARD_PATH] = base.card
+    table, index = base.table, base.table.index()
     rebuild: dict[int, list[int]] = {}
-    plan = _Plan("incremental", existing, rebuild=rebuild)
+    plan = _Plan("incremental", base=base, rebuild=rebuild)
     done = 0
     for project in projects:
         changed = rebuild[project.pk] = []
         for pk, fingerprint in project_fingerprints(project, include=include):
-            entry = base.entries.get(pk)
-            if entry and entry.fingerprint == fingerprint and entry.project_id == project.pk:
-                plan.kept[pk] = entry
+            row = index.get(pk)
+            if (
+                row is not None
+                and table.fingerprint(row) == fingerprint
+                and table.projects[row] == project.pk
+            ):
+                plan.kept.append(row)
             else:
                 changed.append(pk)
             done += 1
@@ -141,13 +182,9 @@ def _incremental_plan(
 
 
 def _objects(
-    projects: list[Project],
-    include: str,
-    plan: _Plan,
-    entries: dict[int, Entry],
-    progress: Progress,
+    projects: list[Project], include: str, plan: _Plan, table: Table, progress: Progress
 ) -> Iterator[tuple[str, bytes]]:
-    """Changed objects to upload; fills ``entries`` with every item the snapshot rebuilt."""
+    """Changed objects to upload; adds every item the snapshot rebuilt to ``table``."""
     done, media = 0, set[str]()
     for project in projects:
         only = None if plan.rebuild is None else plan.rebuild[project.pk]
@@ -156,30 +193,31 @@ def _objects(
             data = canonical_bytes(item_document(record))
             checksum = content_checksum(data)
             target = ""
-            if plan.existing.get(path) != checksum:
+            if plan.checksum(record.item_id, record.project_id, path) != checksum:
                 yield path, data
             if record.media_sha256:
                 target = media_path(record.media_sha256, record.media_ext)
-                if target not in media and target not in plan.existing:
+                if target not in media and not plan.has_media(target):
                     with default_storage.open(
                         media_key(record.media_sha256, record.media_ext)
                     ) as f:
                         yield target, f.read()
                 media.add(target)
-            entries[record.item_id] = Entry(
-                record.project_id, record.fingerprint, checksum, label_keys(record.label), target
-            )
+            table.add(
+                record.item_id, record.project_id, record.fingerprint, checksum,
+                label_keys(record.label), target,
+            )  # fmt: skip
             done += 1
             if done % PROGRESS_EVERY == 0:
                 progress.set(done, message=f"Prepared {done} items")
     progress.set(done, message=f"Prepared {done} items")
 
 
-def _totals(entries: dict[int, Entry]) -> CardTotals:
+def _totals(table: Table) -> CardTotals:
     totals = CardTotals()
-    groups = Counter((e.project_id, e.keys) for e in entries.values())
-    for (project_id, keys), times in groups.items():
-        totals.add_keys(project_id, keys, times)
+    rows = Counter(zip(table.projects, table.groups, strict=True))
+    for (project_id, group), times in rows.items():
+        totals.add_keys(project_id, table.keys[group], times)
     return totals
 
 
@@ -214,12 +252,14 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         except AlreadyExists:
             fresh = False  # an earlier attempt's branch: it may hold staged changes
         plan = _plan(store, dataset, work, fresh, params, projects, progress)
-        entries: dict[int, Entry] = {}
+        table = Table()
         uploads = store.put_many(
-            repo, work, _objects(projects, params["include"], plan, entries, progress)
+            repo, work, _objects(projects, params["include"], plan, table, progress)
         )
-        entries.update(plan.kept)
-        totals = _totals(entries)
+        rebuilt = len(table)
+        if plan.base is not None:
+            table.copy_rows(plan.base.table, plan.kept)
+        totals = _totals(table)
         sources = [
             {"id": p.pk, "name": p.name, "kind": p.kind, "label_schema": p.label_schema}
             for p in projects
@@ -230,11 +270,10 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             )
         )
         card_checksum = content_checksum(card)
-        if plan.existing.get(CARD_PATH) != card_checksum:
+        card_changed = plan.card() != card_checksum
+        if card_changed:
             store.put(repo, work, CARD_PATH, card, content_type="application/json")
-        keep = {item_path(e.project_id, pk) for pk, e in entries.items()}
-        keep.update(e.media for e in entries.values() if e.media)
-        stale = [p for p in plan.existing if p != CARD_PATH and p not in keep]
+        stale = plan.stale(table)
         store.delete_many(repo, work, stale)
         metadata = {
             "annolake.job": str(job.pk),
@@ -249,7 +288,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         }
         summary = {
             "mode": plan.mode,
-            "rebuilt": len(entries) - len(plan.kept),
+            "rebuilt": rebuilt,
             "items": sum(totals.items.values()),
         }
         try:
@@ -259,7 +298,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         except NoChanges:
             # The work branch's head already holds exactly this content: record it as such.
             head = store.branch_head(repo, work)
-            record_save(dataset=dataset, commit=head, entries=entries, card=card_checksum)
+            record_save(dataset=dataset, commit=head, table=table, card=card_checksum)
             store.delete_branch(repo, work)
             return {
                 **summary,
@@ -270,7 +309,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             }
         # A commit found by its key (a retry) is this content only if nothing came after it.
         if made == store.branch_head(repo, work):
-            record_save(dataset=dataset, commit=made, entries=entries, card=card_checksum)
+            record_save(dataset=dataset, commit=made, table=table, card=card_checksum)
         merged = store.merge(
             repo, work, target, message=params["message"], metadata=metadata, idempotency_key=key
         )
@@ -283,7 +322,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         "commit": merged,
         "branch": target,
         "labelled": sum(totals.labelled.values()),
-        "uploaded": uploads.objects + (1 if plan.existing.get(CARD_PATH) != card_checksum else 0),
+        "uploaded": uploads.objects + (1 if card_changed else 0),
         "uploaded_bytes": uploads.bytes,
         "deleted": len(stale),
     }

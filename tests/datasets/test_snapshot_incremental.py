@@ -271,5 +271,10 @@ def test_records_round_trip_and_are_kept_per_dataset(world, lead):
     record = SnapshotRecord.objects.get(dataset=dataset)
     state = decode(record.commit, bytes(record.payload))
     assert state is not None
-    assert len(state.entries) == record.items == 5
-    assert decode(record.commit, encode(state.entries, state.card)) == state
+    assert len(state.table) == record.items == 5
+    again = decode(record.commit, encode(state.table, state.card))
+    assert again is not None
+    columns = ("ids", "projects", "groups", "fingerprints", "checksums", "keys", "media")
+    for column in columns:
+        assert getattr(again.table, column) == getattr(state.table, column)
+    assert again.card == state.card
