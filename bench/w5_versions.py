@@ -11,8 +11,11 @@ item (label A-E and status pending/accepted from ``random.Random(42)``), items D
 (``snapshot_start`` + ``snapshot_build`` through ``core.jobs.job_run``, include=completed):
 
 - snapshot 1 into branch ``round-1`` (from main): seconds, peak RSS of the process;
-- the label of 1% of the items (every 100th) changed, snapshot 2: seconds, objects and
-  bytes uploaded;
+- the label of 1% of the items (every 100th) changed (``bulk_update``, so ``updated_at``
+  does not move), snapshot 2: seconds and as a fraction of snapshot 1, whether it was
+  incremental and how many items it rebuilt, objects and bytes uploaded, peak RSS, and the
+  seconds of each phase (plan = record lookup + fingerprint scan, stage = rebuild + upload,
+  commit, record, merge) as the job reports them;
 - ``diff_page`` (first page of 50) and ``diff_summary`` of snapshot 1 -> snapshot 2;
 - ``merge_create`` of ``round-1`` into ``main``.
 
@@ -145,7 +148,7 @@ def snapshot(dataset: Any, lead: Any, branch: str) -> dict[str, Any]:
     job.refresh_from_db()
     if job.status != Job.Status.SUCCEEDED:
         raise RuntimeError(f"snapshot job {job.pk}: {job.status} {job.error} {job.result}")
-    return dict(job.result)
+    return dict(job.result or {})
 
 
 class Step:
@@ -250,15 +253,22 @@ def child(n: int, kind: str, profile_dir: str | None) -> dict[str, Any]:
                 "items": first["items"],
                 "uploaded": first["uploaded"],
                 "uploaded_bytes": first["uploaded_bytes"],
+                "mode": first.get("mode", "full"),
+                "phases": first.get("seconds", {}),
             },
             "resnapshot": {
                 "changed_labels": changed,
                 "seconds": round(second_step.seconds, 2),
+                "fraction_of_first": round(second_step.seconds / first_step.seconds, 4),
                 "cpu_seconds": round(second_step.cpu, 2),
                 "peak_rss_mib": round(second_step.peak_mib, 1),
                 "uploaded": second["uploaded"],
+                "uploaded_fraction": round(second["uploaded"] / max(first["uploaded"], 1), 4),
                 "uploaded_bytes": second["uploaded_bytes"],
                 "changed": second["changed"],
+                "mode": second.get("mode", "full"),
+                "rebuilt": second.get("rebuilt", second["items"]),
+                "phases": second.get("seconds", {}),
             },
             "diff_first_page": {
                 "seconds": round(page_step.seconds, 3),
@@ -314,19 +324,28 @@ def print_table(results: list[dict[str, Any]]) -> None:
     )
     head = (
         f"{'store':<7}{'n':>8} {'snap s':>7}{'peak MiB':>9} {'re-snap s':>9}{'re/snap':>8}"
-        f"{'objs':>6}{'objs%':>7}{'bytes':>9} {'diff p1 s':>9}{'summary s':>10}{'merge s':>8}"
+        f"{'mode':>5}{'rebuilt':>8}{'objs':>6}{'objs%':>7}{'bytes':>9}{'re MiB':>7}"
+        f" {'diff p1 s':>9}{'summary s':>10}{'merge s':>8}"
     )
     print(head)
     print("-" * len(head))
     for r in results:
         s, re_, n = r["snapshot"], r["resnapshot"], r["n"]
+        mode = "inc" if re_.get("mode") == "incremental" else "full"
         print(
             f"{r['store']:<7}{n:>8,} {s['seconds']:>7.1f}{s['peak_rss_mib']:>9.0f}"
             f" {re_['seconds']:>9.2f}{re_['seconds'] / s['seconds']:>8.1%}"
-            f"{re_['uploaded']:>6}{re_['uploaded'] / n:>7.2%}{re_['uploaded_bytes']:>9,}"
+            f"{mode:>5}{re_.get('rebuilt', n):>8,}{re_['uploaded']:>6}{re_['uploaded'] / n:>7.2%}"
+            f"{re_['uploaded_bytes']:>9,}{re_['peak_rss_mib']:>7.0f}"
             f" {r['diff_first_page']['seconds']:>9.3f}{r['diff_summary']['seconds']:>10.3f}"
             f"{r['merge']['seconds']:>8.2f}"
         )
+    for r in results:
+        for step in ("snapshot", "resnapshot"):
+            phases = r[step].get("phases") or {}
+            if phases:
+                spent = ", ".join(f"{name} {seconds:.2f}" for name, seconds in phases.items())
+                print(f"{r['store']} {r['n']:,} {step} phases (s): {spent}")
     by_store: dict[str, dict[int, float]] = {}
     for r in results:
         by_store.setdefault(r["store"], {})[r["n"]] = r["snapshot"]["peak_rss_mib"]

@@ -11,6 +11,7 @@ commit and the merge: a retried job finds its earlier commit instead of committi
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -234,8 +235,22 @@ def _plan(
     return _full_plan(store, dataset.repository, work)
 
 
+class _Laps(dict[str, float]):
+    """Seconds per phase, for the job's result: where a slow snapshot spent its time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self[name] = round(now - self._last, 3)
+        self._last = now
+
+
 def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
+    laps = _Laps()
     dataset = Dataset.objects.get(pk=params["dataset_id"])
     projects = list(Project.objects.filter(pk__in=params["projects"]).order_by("pk"))
     store = get_version_store()
@@ -252,6 +267,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         except AlreadyExists:
             fresh = False  # an earlier attempt's branch: it may hold staged changes
         plan = _plan(store, dataset, work, fresh, params, projects, progress)
+        laps.lap("plan")
         table = Table()
         uploads = store.put_many(
             repo, work, _objects(projects, params["include"], plan, table, progress)
@@ -275,6 +291,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             store.put(repo, work, CARD_PATH, card, content_type="application/json")
         stale = plan.stale(table)
         store.delete_many(repo, work, stale)
+        laps.lap("stage")
         metadata = {
             "annolake.job": str(job.pk),
             "annolake.projects": ",".join(str(p.pk) for p in projects),
@@ -290,6 +307,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             "mode": plan.mode,
             "rebuilt": rebuilt,
             "items": sum(totals.items.values()),
+            "seconds": laps,
         }
         try:
             made = store.commit(
@@ -307,13 +325,16 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
                 "uploaded": 0,
                 "deleted": 0,
             }
+        laps.lap("commit")
         # A commit found by its key (a retry) is this content only if nothing came after it.
         if made == store.branch_head(repo, work):
             record_save(dataset=dataset, commit=made, table=table, card=card_checksum)
+        laps.lap("record")
         merged = store.merge(
             repo, work, target, message=params["message"], metadata=metadata, idempotency_key=key
         )
         store.delete_branch(repo, work)
+        laps.lap("merge")
     except StoreUnavailable as exc:
         raise TransientJobError(str(exc)) from exc
     return {
