@@ -75,6 +75,12 @@ def test_a_second_pull_of_the_same_version_downloads_nothing(version, tmp_path):
     first = pull(version.server, version.slug, "v1", out=tmp_path, token=version.token)
     again = pull(version.server, version.slug, "v1", out=tmp_path, token=version.token)
     assert (again.skipped, again.downloaded, again.fetched_bytes) == (first.files, 0, 0)
+    shown = run_cli("pull", version.server, f"{version.slug}@v1", "--out", str(tmp_path),
+                    "--token", version.token, "--progress")  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    *_, bar, summary = shown.stderr.splitlines()  # text mode reads the bar's \r as a newline
+    assert bar.startswith("[#") and f"{first.files}/{first.files} files" in bar  # final redraw
+    assert summary.endswith(f"{first.files} already present -> {tmp_path}")
 
 
 def test_a_token_for_one_dataset_cannot_pull_another(make_version, tmp_path):
