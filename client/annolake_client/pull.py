@@ -100,14 +100,11 @@ def pull(
     with meter:
         placed = [_place(root, entry, previous) for entry in manifest.files]
         _download_all(transport, placed, meter, jobs)
-    extracted = 0
-    for entry, target in placed:
-        if target is not None and _is_archive(entry):
-            extracted += extract(target, root)
-            target.unlink()
-    if previous and not extracted:
-        extracted = int(previous.get("extracted") or 0)
+    extracted = _unpack(root, placed, previous)
     _write_version(root, server, manifest, extracted)
+    for entry, target in placed:  # only now: a crash before this re-runs from the archives
+        if target is not None and _is_archive(entry):
+            target.unlink()
     result = PullResult(
         commit=manifest.commit, dataset=manifest.dataset, ref=ref, format=manifest.format,
         out=root, files=len(manifest.files), bytes=manifest.total_bytes,
@@ -144,6 +141,19 @@ def _with_retries(call: Any, server: str, attempts: int = 3) -> Any:
     raise AssertionError("unreachable")
 
 
+def _unpack(
+    root: Path, placed: list[tuple[FileEntry, Path | None]], previous: dict[str, Any] | None
+) -> int:
+    """Extract the verified zip exports into ``root``; the number of files they hold."""
+    extracted = 0
+    for entry, target in placed:
+        if target is not None and _is_archive(entry):
+            extracted += extract(target, root)
+    if previous and not extracted:  # unpacked by the earlier pull of this same version
+        extracted = int(previous.get("extracted") or 0)
+    return extracted
+
+
 def _is_archive(entry: FileEntry) -> bool:
     return entry.path.endswith(".zip")
 
@@ -159,8 +169,9 @@ def _previous_pull(root: Path, manifest: Manifest, *, force: bool) -> dict[str, 
         previous = json.loads(path.read_text())
     except FileNotFoundError:
         return None
-    except ValueError:
-        previous = {}
+    except ValueError:  # our own file, damaged: it proves nothing, so start afresh
+        path.unlink()
+        return None
     same = (
         previous.get("dataset") == manifest.dataset
         and previous.get("commit") == manifest.commit

@@ -6,7 +6,7 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
-from annolake_client import ServerError, pull
+from annolake_client import ServerError, VersionConflict, pull
 
 from tests.client.conftest import assert_verified, manifest, run_cli
 from tests.client.proxy import FaultProxy
@@ -32,6 +32,9 @@ def test_every_format_pulls_files_that_verify_and_pins_the_commit(version, tmp_p
     assert_verified(tmp_path / "raw", manifest(version))
     assert (tmp_path / "raw" / "annolake.json").is_file()
     assert _pinned(tmp_path / "raw", version, None)["files"] == canonical.files
+    with pytest.raises(VersionConflict, match="pass --force"):  # never two versions in one folder
+        pull(version.server, version.slug, "v1", format="csv", out=tmp_path / "raw",
+             token=version.token)  # fmt: skip
 
     for fmt in ("jsonl", "csv", "parquet", "coco"):
         out = tmp_path / fmt
