@@ -249,6 +249,12 @@ def summarize(
         errors.update(log.errors)
     submitted = sum(log.submitted for log in logs)
     items = [item for log in logs for item in log.submitted_items]
+    # CPU per annotation compares runs even when other work on the machine changes the
+    # throughput: it is what one annotation costs the server side, whatever else was running.
+    for side in ("gunicorn", "postgres"):
+        cpu[f"{side}_ms_per_annotation"] = (
+            round(cpu[f"{side}_cores"] * wall * 1000 / submitted, 1) if submitted else None
+        )
     assert server.rss is not None
     return {
         "annotators": len(logs),
@@ -346,5 +352,7 @@ def print_w2(results: list[dict[str, Any]]) -> None:
             f" CPU: machine {cpu['machine_busy_pct']}% busy, client {cpu['client_cores']} cores,"
             f" gunicorn {cpu['gunicorn_cores']}, PostgreSQL {cpu['postgres_cores']},"
             f" other processes {cpu['other_cores']};"
+            f" CPU per annotation: gunicorn {cpu['gunicorn_ms_per_annotation']} ms,"
+            f" PostgreSQL {cpu['postgres_ms_per_annotation']} ms;"
             f" peak server RSS {r['peak_rss_mib']:,.0f} MiB"
         )
