@@ -7,6 +7,7 @@ requests: one connection per worker thread, reused, is several times faster than
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -101,6 +102,7 @@ class Transport:
             conn = self._connection(parts.scheme, parts.netloc)
             try:
                 conn.request("GET", target, headers=dict(headers))
+                _quick_ack(conn.sock)
                 return conn.getresponse()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # A kept-alive connection the server had already closed: one fresh try.
@@ -144,6 +146,20 @@ class Transport:
             return json.load(response)
         except ValueError as exc:
             raise AnnolakeError(f"the server sent invalid JSON for {url}: {exc}") from exc
+
+
+def _quick_ack(sock: socket.socket | None) -> None:
+    """Acknowledge the response's first segment at once instead of ~40 ms later (Linux).
+
+    Python servers (wsgiref, Django's runserver, gunicorn without TCP_NODELAY) send the
+    headers and the body separately; under Nagle the body waits for the ACK of the headers,
+    which a kept-alive client delays: 42 ms per small file, against 0.6 ms with this. The
+    kernel leaves quick-ACK mode on its own, so it is set again after each request is sent.
+    """
+    quickack = getattr(socket, "TCP_QUICKACK", None)
+    if sock is not None and quickack is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, quickack, 1)
 
 
 def _error(response: http.client.HTTPResponse, url: str) -> ServerError:
