@@ -116,8 +116,7 @@ def manifest(version: Version, **query: str) -> dict:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {version.token}")
     response = client.get(f"/api/datasets/{version.slug}/refs/{version.ref}/manifest", query)
     assert response.status_code == 200, response.content
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return json.loads(body)
+    return json.loads(response.getvalue())  # streamed or not
 
 
 def assert_verified(out: Path, body: dict) -> None:
