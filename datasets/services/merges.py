@@ -10,7 +10,9 @@ it is never offered as a conflict but recounted after any merge that combined bo
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
 
@@ -23,6 +25,8 @@ from datasets.stores import get_version_store
 from datasets.stores.base import MergeConflict, MergeStrategy, NoChanges, StoreUnavailable
 from datasets.stores.base import NotFound as StoreNotFound
 
+P = ParamSpec("P")
+R = TypeVar("R")
 SHOWN_CONFLICTS = 100
 CHOICES = ("source", "target")
 
@@ -86,7 +90,21 @@ def merge_create(*, dataset: Dataset, source: str, target: str, message: str, us
         status=Merge.Status.CONFLICT,
     )  # fmt: skip
     try:
-        merge.commit = _merge_and_recount(merge, user, strategy=None, key=f"merge-{merge.pk}")
+        merge.commit = _merge_or_record_conflicts(merge, user)
+    except StoreUnavailable as exc:
+        # Not a conflict for a lead to resolve: the store is down. Record nothing (a merge
+        # that did land is found by the retry: "nothing to merge") and answer 503.
+        merge.delete()
+        raise ServiceUnavailable(f"The version store is unavailable, retry shortly: {exc}") from exc
+    merge.status = Merge.Status.MERGED
+    merge.save(update_fields=["commit", "status"])
+    return merge
+
+
+def _merge_or_record_conflicts(merge: Merge, user: User) -> str:
+    dataset, source, target = merge.dataset, merge.source, merge.target
+    try:
+        return _merge_and_recount(merge, user, strategy=None, key=f"merge-{merge.pk}")
     except MergeConflict as exc:
         shown = conflicts(dataset, source, target)
         if shown:
@@ -99,25 +117,31 @@ def merge_create(*, dataset: Dataset, source: str, target: str, message: str, us
                 details={"merge": merge.pk, "count": len(shown), "conflicts": shown},
             ) from exc
         # Only derived data (the card) conflicts: take the source's, then recount it.
-        merge.commit = _merge_and_recount(
-            merge, user, strategy="source-wins", key=f"merge-{merge.pk}-card"
-        )
+        return _merge_and_recount(merge, user, strategy="source-wins", key=f"merge-{merge.pk}-card")
     except NoChanges as exc:
         merge.delete()
         raise Conflict("Nothing to merge: the target has everything.", code="no_changes") from exc
     except StoreNotFound as exc:
         merge.delete()
         raise ValidationFailed(f"no such branch: {exc}", field="source") from exc
-    except StoreUnavailable as exc:
-        # Not a conflict for a lead to resolve: the store is down. Record nothing (a merge
-        # that did land is found by the retry: "nothing to merge") and say "retry" (503).
-        merge.delete()
-        raise ServiceUnavailable(f"The version store is unavailable, retry shortly: {exc}") from exc
-    merge.status = Merge.Status.MERGED
-    merge.save(update_fields=["commit", "status"])
-    return merge
 
 
+def _unavailable_is_503(fn: Callable[P, R]) -> Callable[P, R]:
+    """Answer a store outage (after the store's bounded retries) with 503: retry later."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except StoreUnavailable as exc:
+            raise ServiceUnavailable(
+                f"The version store is unavailable, retry shortly: {exc}"
+            ) from exc
+
+    return wrapper
+
+
+@_unavailable_is_503  # the merge stays a conflict to resolve
 def merge_resolve(
     *, merge: Merge, user: User, choice: str | None = None, items: dict[str, str] | None = None
 ) -> Merge:

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
+from core.errors import Conflict, ServiceUnavailable
 from core.jobs import TransientJobError
 from core.models import Job
 from datasets.models import Dataset, Merge
-from datasets.services.merges import merge_create
+from datasets.services.merges import merge_create, merge_resolve
 from datasets.stores import get_version_store
 from datasets.stores.base import VersionStore
 from datasets.tasks import build_snapshot
@@ -33,6 +34,7 @@ from tests.support.snapshots import (
     keyed,
     labelled_project,
     listing,
+    relabel,
     run_inline,
     snapshot_job,
     use_lakefs,
@@ -245,3 +247,39 @@ def test_a_merge_request_that_stalls_past_the_timeout_takes_effect_once(lead, em
     assert [op for op, _ in keyed(store, REPO, "main", f"merge-{merge.pk}")] == ["merge"]
     assert first_parents(store, REPO, "main") == [merge.commit, main]
     assert assert_same_bytes(store, REPO, "main", "round-1") == ITEMS + 1
+
+
+def test_resolving_a_conflicted_merge_while_the_store_is_down_answers_503_and_can_be_retried(
+    lead, emulator, labelled, round_1
+):
+    project, dataset, store = labelled
+    merge_create(dataset=dataset, source="round-1", target="main", message="", user=lead)
+    relabel(project, "E", every=2)
+    assert run_inline(snapshot_job(dataset, lead, "round-1")).status == Job.Status.SUCCEEDED
+    relabel(project, "D", every=2)
+    assert run_inline(snapshot_job(dataset, lead, "round-2")).status == Job.Status.SUCCEEDED
+    merge_create(dataset=dataset, source="round-2", target="main", message="", user=lead)
+    with pytest.raises(Conflict) as conflict:
+        merge_create(dataset=dataset, source="round-1", target="main", message="", user=lead)
+    merge = Merge.objects.get(pk=conflict.value.details["merge"])
+    main = store.branch_head(REPO, "main")
+    before = listing(store, REPO, "main")
+    base = listing(store, REPO, store.merge_base(REPO, "round-1", "main"))
+    conflicted = {row["path"] for row in conflict.value.details["conflicts"]}
+
+    emulator.faults.add("POST", MERGE_ROUND, "status", status=503, times=None)
+    with pytest.raises(ServiceUnavailable):
+        merge_resolve(merge=merge, user=lead, choice="source")
+    merge.refresh_from_db()
+    assert merge.status == Merge.Status.CONFLICT  # still waiting for its resolution
+    assert store.branch_head(REPO, "main") == main
+
+    emulator.faults.clear()
+    merge = merge_resolve(merge=merge, user=lead, choice="source")
+    assert merge.status == Merge.Status.MERGED
+    # Conflicted items take the source's version; the others whichever side changed them.
+    source, after = listing(store, REPO, "round-1"), listing(store, REPO, "main")
+    assert conflicted and all(after[p] == source[p] != before[p] for p in conflicted)
+    items = [p for p in after if p.startswith("items/")]
+    assert len(items) == ITEMS
+    assert all(after[p] == (source[p] if source[p] != base[p] else before[p]) for p in items)
