@@ -41,7 +41,11 @@ def iter_items(
     transport = make_transport(server, token, token_scheme)
     url = export_url(dataset, ref, split=split)
     # No Accept header: the server's content negotiation answers 406 to application/x-ndjson.
-    response = transport.get(url)
+    try:
+        response = transport.get(url)
+    except BaseException:
+        transport.close()
+        raise
     line_no = 0
     try:
         while True:
@@ -62,6 +66,5 @@ def iter_items(
                 except ValueError as exc:
                     raise AnnolakeError(f"line {line_no} of the export is not JSON: {exc}") from exc
     finally:
-        # Stopping early leaves the body unread: that connection cannot be reused.
-        transport.discard(url)
         response.close()
+        transport.close()

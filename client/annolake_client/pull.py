@@ -87,19 +87,19 @@ def pull(
         raise AnnolakeError("jobs must be at least 1")
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
-    transport = make_transport(server, token, token_scheme)
-    manifest = _with_retries(
-        lambda: fetch_manifest(
-            transport, dataset, ref, format=format, split=split, include_media=include_media
-        ),
-        server,
-    )
-    previous = _previous_pull(root, manifest, force=force)
-    show = sys.stderr.isatty() if progress is None else progress
-    meter = Progress(files=len(manifest.files), total=manifest.total_bytes, show=show)
-    with meter:
-        placed = [_place(root, entry, previous) for entry in manifest.files]
-        _download_all(transport, placed, meter, jobs)
+    with make_transport(server, token, token_scheme) as transport:
+        manifest = _with_retries(
+            lambda: fetch_manifest(
+                transport, dataset, ref, format=format, split=split, include_media=include_media
+            ),
+            server,
+        )
+        previous = _previous_pull(root, manifest, force=force)
+        show = sys.stderr.isatty() if progress is None else progress
+        meter = Progress(files=len(manifest.files), total=manifest.total_bytes, show=show)
+        with meter:
+            placed = [_place(root, entry, previous) for entry in manifest.files]
+            _download_all(transport, placed, meter, jobs)
     extracted = _unpack(root, placed, previous)
     _write_version(root, server, manifest, extracted)
     for entry, target in placed:  # only now: a crash before this re-runs from the archives

@@ -71,6 +71,21 @@ class Transport:
         self.timeout = timeout
         self._local = threading.local()
         self._ssl = ssl.create_default_context()
+        self._opened: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every connection any thread opened (idle kept-alive ones hold server slots)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
 
     def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
         pool: dict[tuple[str, str], http.client.HTTPConnection] = self._local.__dict__.setdefault(
@@ -83,6 +98,8 @@ class Transport:
             else:
                 conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
             pool[(scheme, netloc)] = conn
+            with self._lock:
+                self._opened.append(conn)
         return conn
 
     def discard(self, url: str) -> None:

@@ -78,10 +78,20 @@ def test_a_pull_killed_mid_download_resumes_and_keeps_finished_files(make_versio
 
 
 def _jsonl(version, out: Path) -> tuple[Path, bytes, int]:
-    """Pull the JSONL export once: its path, its bytes, the bytes the whole pull received."""
-    wire = _wire_bytes(version, out, format="jsonl")
+    """Pull the JSONL export once: its path, its bytes, the bytes the whole pull received.
+
+    One download at a time, in manifest (path) order: the dataset card, then the export,
+    so the export's bytes are the last on the wire.
+    """
+    wire = _wire_bytes(version, out, format="jsonl", jobs=1)
     (path,) = out.glob("*.jsonl")
     return path, path.read_bytes(), wire
+
+
+def _others(out: Path, path: Path) -> int:
+    """The bytes of the manifest's other files (the dataset card) in ``out``."""
+    return sum(p.stat().st_size for p in out.iterdir() if p.is_file() and p.name != path.name
+               and p.name not in {"COMMIT", "annolake-version.json"})  # fmt: skip
 
 
 def test_a_valid_part_is_continued_with_a_range_request(make_version, tmp_path):
@@ -94,7 +104,8 @@ def test_a_valid_part_is_continued_with_a_range_request(make_version, tmp_path):
     result = pull(version.server, version.slug, "v1", format="jsonl", out=out,
                   token=version.token)  # fmt: skip
     assert (result.resumed, result.retried) == (1, 0)
-    assert result.fetched_bytes == len(data) - half  # only the rest crossed the network
+    # Only the rest crossed the network (and the card, which had no part).
+    assert result.fetched_bytes == _others(out, path) + len(data) - half
     assert (out / path.name).read_bytes() == data
 
 
@@ -117,8 +128,9 @@ def test_a_connection_lost_mid_file_is_resumed_in_the_same_run(make_version, tmp
     # The last response ends with the file: cut it halfway through the file's bytes.
     with FaultProxy(version.server, budget=wire - len(data) // 2, mode="cut") as proxy:
         result = pull(proxy.url, version.slug, "v1", format="jsonl", out=tmp_path / "second",
-                      token=version.token)  # fmt: skip
+                      token=version.token, jobs=1)  # fmt: skip
         assert proxy.spent.is_set()
     assert (result.resumed, result.retried) == (1, 0)
-    assert result.fetched_bytes == len(data)  # the second half came with Range, once
+    # Every byte crossed once: the second half came with Range, not the whole file again.
+    assert result.fetched_bytes == _others(tmp_path / "second", path) + len(data)
     assert (tmp_path / "second" / path.name).read_bytes() == data
