@@ -71,6 +71,8 @@ POST   /api/datasets/{dataset}/merges/{merge}/resolve 401 404 403 403 409  409
 GET    /api/datasets/{dataset}/versions          401  404  403  403  200  200
 POST   /api/datasets/{dataset}/versions          401  404  403  403  400  400
 GET    /api/datasets/{dataset}/refs/{ref}/export 401  404  403  403  404  404
+GET    /api/datasets/{dataset}/refs/{ref}/manifest 401 404 403  403  404  404
+GET    /api/datasets/{dataset}/refs/{ref}/objects/{path} 401 404 403 403 404 404
 GET    /api/datasets/{dataset}/tokens            401  404  403  403  200  200
 POST   /api/datasets/{dataset}/tokens            401  404  403  403  400  400
 DELETE /api/datasets/{dataset}/tokens/{token}    401  404  403  403  204  204
@@ -88,6 +90,7 @@ PLACEHOLDERS = {
     "{dataset}": "{slug}",
     "{merge}": "{merge_id}",
     "{ref}": "{ref}",
+    "{path}": "{path}",
     "{token}": "{token_id}",
 }
 
@@ -128,6 +131,7 @@ def objects(project, annotator, lead):
         "project": project.pk,
         "dataset": dataset.slug,
         "ref": "v1",
+        "path": "annolake.json",
         "branch": "round-x",
         "token": token_issue(dataset=dataset, user=lead, name="matrix")[0].pk,
         "merge": Merge.objects.create(

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponseBase, HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.request import signed_in
 from core.errors import ValidationFailed
-from datasets.api.auth import read_token_dataset
 from datasets.api.views import managed_dataset
-from datasets.exporters import get_exporter
 from datasets.models import Merge, Version
 from datasets.services.diff import diff_page, diff_summary
-from datasets.services.exports import export_build, export_request
 from datasets.services.merges import merge_create, merge_get, merge_resolve
 from datasets.services.versions import version_release
 from datasets.stores import get_version_store
@@ -161,43 +155,3 @@ class VersionListView(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         version = version_release(dataset=dataset, user=signed_in(request), **data.validated_data)
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
-
-
-class ExportView(APIView):
-    permission_classes = [AllowAny]  # a manager's session/token, or this dataset's read token
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("format", str, enum=["jsonl", "csv", "coco", "yolo", "parquet"]),
-            OpenApiParameter("split", str, enum=["train", "val", "test"]),
-            OpenApiParameter("include_media", bool),
-        ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-    )
-    def get(self, request: Request, slug: str, ref: str) -> HttpResponseBase:
-        """The version at ``ref`` (a tag, a commit id, or a branch resolved now) in a training
-        format. Built once per commit and options; answers 304 to a matching If-None-Match.
-        Training jobs authenticate with a dataset read token (``Authorization: Bearer``)."""
-        dataset = read_token_dataset(request, slug) or managed_dataset(request, slug)
-        params = request.query_params
-        wanted = export_request(
-            dataset=dataset,
-            ref=ref,
-            fmt=params.get("format", "jsonl"),
-            split=params.get("split") or None,
-            media=params.get("include_media") in {"1", "true"},
-        )
-        if request.headers.get("If-None-Match") == wanted.etag:
-            response: HttpResponseBase = HttpResponseNotModified()
-        else:
-            key = export_build(dataset=dataset, request=wanted)
-            exporter = get_exporter(wanted.fmt)
-            response = FileResponse(
-                default_storage.open(key, "rb"),
-                content_type=exporter.content_type_for(with_media=wanted.media),
-                as_attachment=True,
-                filename=f"{slug}-{wanted.commit[:12]}.{key.rsplit('.', 1)[1]}",
-            )
-        response["ETag"] = wanted.etag
-        response["Cache-Control"] = "private, max-age=31536000, immutable"
-        return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from datasets.api import history, tokens, views
+from datasets.api import exports, history, tokens, views
 
 urlpatterns = [
     path("datasets/", views.DatasetListView.as_view(), name="dataset-list"),
@@ -24,8 +24,18 @@ urlpatterns = [
     ),
     path(
         "datasets/<slug:slug>/refs/<str:ref>/export",
-        history.ExportView.as_view(),
+        exports.ExportView.as_view(),
         name="dataset-export",
+    ),
+    path(
+        "datasets/<slug:slug>/refs/<str:ref>/manifest",
+        exports.ManifestView.as_view(),
+        name="dataset-manifest",
+    ),
+    path(
+        "datasets/<slug:slug>/refs/<str:ref>/objects/<path:path>",
+        exports.ObjectView.as_view(),
+        name="dataset-object",
     ),
     path("datasets/<slug:slug>/tokens", tokens.TokenListView.as_view(), name="dataset-tokens"),
     path(

@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from abc import ABC, abstractmethod
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO, Literal
@@ -37,6 +39,8 @@ MAX_PATH_BYTES = 1024  # lakeFS pkg/catalog/validate.go MaxPathLength
 DELETE_BATCH = 1000  # lakeFS' limit on one bulk delete
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 KEYED_COMMIT_DEPTH = 20  # how far down a branch's log a retry looks for its own commit
+READ_WORKERS = 8  # concurrent object reads of `read_objects`
+READ_AHEAD = 64  # objects read ahead of the consumer (bounds its memory)
 
 mimetypes.init()  # before any upload thread guesses a type: init is not thread-safe
 
@@ -272,6 +276,27 @@ class VersionStore(ABC):
     def read(self, repo: str, ref: str, path: str, *, byte_range: ByteRange | None = None) -> bytes:
         with self.open(repo, ref, path, byte_range=byte_range) as reader:
             return reader.read()
+
+    def read_objects(
+        self, repo: str, ref: str, *, prefix: str = "", workers: int = READ_WORKERS
+    ) -> Iterator[tuple[ObjectInfo, bytes]]:
+        """Every object under `prefix` with its content, in path order.
+
+        For readers of a whole version (exports, manifests): one object at a time through
+        `open` pays a round trip each, so this reads ahead on a bounded thread pool, keeping
+        at most `READ_AHEAD` objects in memory. Stores that can read in bulk override it.
+        """
+        infos = self.list_objects(repo, ref, prefix=prefix)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="store-read") as pool:
+            window: deque[tuple[ObjectInfo, Future[bytes]]] = deque()
+            for info in infos:
+                window.append((info, pool.submit(self.read, repo, ref, info.path)))
+                if len(window) >= READ_AHEAD:
+                    first, future = window.popleft()
+                    yield first, future.result()
+            while window:
+                first, future = window.popleft()
+                yield first, future.result()
 
     @abstractmethod
     def presigned_url(self, repo: str, ref: str, path: str, *, expires: int = 3600) -> str | None:

@@ -85,6 +85,20 @@ class BlobStore:
             return io.BytesIO(bytes(inline))
         return self.storage.open(blob_key(sha256), "rb")  # type: ignore[return-value]
 
+    def read_many(self, digests: list[str]) -> dict[str, bytes]:
+        """The contents of ``digests``: the database-held ones in one query, files one by one."""
+        found = {
+            sha: bytes(data)
+            for sha, data in LocalBlob.objects.filter(sha256__in=set(digests)).values_list(
+                "sha256", "data"
+            )
+        }
+        for sha in digests:
+            if sha not in found:
+                with self.storage.open(blob_key(sha), "rb") as f:
+                    found[sha] = f.read()
+        return found
+
     def url(self, sha256: str, expires: int) -> str | None:
         """A presigned URL where the storage signs URLs (S3) and the object is a file."""
         if self._root is not None or not getattr(self.storage, "querystring_auth", False):

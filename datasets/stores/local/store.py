@@ -39,6 +39,7 @@ from .trees import EMPTY_TREE, Chunking, Entry
 _STRATEGIES = (None, "source-wins", "dest-wins")
 _WRITE_CHUNK = 200  # objects per upload task
 _STAGE_BATCH = 5000  # staged rows per transaction
+_READ_BATCH = 500  # objects whose contents one query fetches
 
 
 class LocalStore(base.VersionStore):
@@ -219,6 +220,9 @@ class LocalStore(base.VersionStore):
     def list_objects(
         self, repo: str, ref: str, *, prefix: str = "", after: str = ""
     ) -> Iterator[ObjectInfo]:
+        return (ObjectInfo(e[0], e[2], e[3], e[4]) for e in self._entries(repo, ref, prefix, after))
+
+    def _entries(self, repo: str, ref: str, prefix: str, after: str = "") -> Iterator[Entry]:
         row = self._repo(repo)
         resolved = graph.resolve(row, ref)
         start = after + "\x00" if after else ""
@@ -228,7 +232,18 @@ class LocalStore(base.VersionStore):
                 resolved.branch.pk, start=start, prefix=prefix, chunk=self.page_size
             )
             entries = staging.overlay_staged(entries, changes)
-        return (ObjectInfo(e[0], e[2], e[3], e[4]) for e in entries)
+        return entries
+
+    def read_objects(
+        self, repo: str, ref: str, *, prefix: str = "", workers: int = 0
+    ) -> Iterator[tuple[ObjectInfo, bytes]]:
+        """One tree walk, and the small (database-held) contents fetched a batch at a time."""
+        blobs = self._blobs()
+        entries = self._entries(repo, ref, prefix)
+        while batch := list(islice(entries, _READ_BATCH)):
+            contents = blobs.read_many([entry[1] for entry in batch])
+            for entry in batch:
+                yield ObjectInfo(entry[0], entry[2], entry[3], entry[4]), contents[entry[1]]
 
     def open(
         self, repo: str, ref: str, path: str, *, byte_range: ByteRange | None = None

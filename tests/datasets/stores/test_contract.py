@@ -163,6 +163,20 @@ def test_listing_pages_and_filters_by_prefix_and_after(store: VersionStore, repo
     assert paths(store, repo, head, prefix="zzz") == []
 
 
+def test_read_objects_yields_every_object_with_its_bytes_in_path_order(
+    store: VersionStore, repo: str
+) -> None:
+    # Larger than the local store's inline limit too, so both kinds of blob are read.
+    files = {f"items/{i:03}.json": b"x" * i for i in range(120)} | {"big.bin": b"y" * 40_000}
+    head = commit_files(store, repo, "main", dict(files))
+    store.put(repo, "main", "items/000.json", b"staged")
+    read = [(info.path, info.size, data) for info, data in store.read_objects(repo, head)]
+    assert read == [(path, len(files[path]), files[path]) for path in sorted(files)]
+    on_branch = dict((info.path, data) for info, data in store.read_objects(repo, "main"))
+    assert on_branch["items/000.json"] == b"staged"
+    assert [i.path for i, _ in store.read_objects(repo, head, prefix="big")] == ["big.bin"]
+
+
 def test_branch_listing_overlays_staged_writes_and_deletes(store: VersionStore, repo: str) -> None:
     commit_files(store, repo, "main", {f"k{i}": b"old" for i in range(6)})
     store.put(repo, "main", "k2", b"new")
