@@ -97,7 +97,12 @@ def item_fingerprint(context: bytes, row: tuple, annotation_digests: list[str]) 
     """The 16-byte fingerprint of one item from its ``DIGEST_FIELDS`` row and the digests of
     its non-rejected annotations: equal fingerprints mean equal documents."""
     pk, width, height, state, agreement, digest = row
-    notes = ",".join(sorted(annotation_digests))
+    # Order-free: sorted (one digest, the usual k = 1, is its own sorted join).
+    notes = (
+        annotation_digests[0]
+        if len(annotation_digests) == 1
+        else ",".join(sorted(annotation_digests))
+    )
     # !r keeps floats exact (shortest round-trip form), unlike the databases' text casts, and
     # quotes the state; ints, None and hex digests cannot contain the separators.
     scalars = f"{pk}|{width}|{height}|{state!r}|{agreement!r}|{digest}|{notes}"
