@@ -189,8 +189,7 @@ def _lease_next(project: Project, user: User) -> Lease | None:
         item = picked[0]
         with connection.cursor() as cursor:
             if item.has_expired_lease:  # type: ignore[attr-defined]  # a column of the pick
-                cursor.execute(_DROP_EXPIRED_SQL, params)
-                item.has_expired_lease = False  # type: ignore[attr-defined]
+                cursor.execute(_DROP_EXPIRED_SQL, params)  # later picks here see it gone
             cursor.execute(_TAKE_SQL, {**params, "item": item.pk})
             row = cursor.fetchone()
         if row is not None:

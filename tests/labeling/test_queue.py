@@ -149,3 +149,21 @@ def test_late_submit_is_accepted_when_nobody_took_the_slot(project, items, annot
 def test_unknown_user_gets_nothing_from_an_empty_project(db):
     project = Project.objects.create(name="empty", kind="text", label_schema={})
     assert queue.item_lease_next(project=project, user=UserFactory()) is None
+
+
+def test_an_annotator_whose_lease_expired_gets_a_fresh_one(project, items, member):
+    a, b = member("annotator"), member("annotator")
+    old = queue.item_lease_next(project=project, user=a)
+    Lease.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert queue.item_lease_next(project=project, user=b).item_id == items[0].pk
+    fresh = queue.item_lease_next(project=project, user=a)
+    assert (fresh.item_id, fresh.expires_at > timezone.now()) == (items[1].pk, True)
+    assert list(Lease.objects.filter(user=a).values_list("pk", flat=True)) == [fresh.pk]
+    assert fresh.pk != old.pk
+
+
+def test_the_leased_item_comes_back_whole(project, items, annotator):
+    Item.objects.filter(pk=items[0].pk).update(meta={"k": [1, 2]}, pre_annotation=ANSWER)
+    lease = queue.item_lease_next(project=project, user=annotator)
+    assert (lease.item.meta, lease.item.pre_annotation) == ({"k": [1, 2]}, ANSWER)
+    assert lease.item.text == Item.objects.get(pk=items[0].pk).text
