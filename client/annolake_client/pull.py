@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -102,9 +103,8 @@ def pull(
             _download_all(transport, placed, meter, jobs)
     extracted = _unpack(root, placed, previous)
     _write_version(root, server, manifest, extracted)
-    for entry, target in placed:  # only now: a crash before this re-runs from the archives
-        if target is not None and _is_archive(entry):
-            target.unlink()
+    # Only now: a crash before this unpacks again from the verified archives.
+    shutil.rmtree(root / ARCHIVE_DIR, ignore_errors=True)
     result = PullResult(
         commit=manifest.commit, dataset=manifest.dataset, ref=ref, format=manifest.format,
         out=root, files=len(manifest.files), bytes=manifest.total_bytes,
@@ -122,7 +122,7 @@ def summary_line(result: PullResult, meter: Progress) -> str:
     what = f"pulled {result.dataset}@{result.ref} (commit {result.commit})"
     line = meter.summary(what)
     if result.extracted:
-        line += f"; {result.extracted} files unpacked"
+        line += f"; unpacked {result.extracted} from the archive"
     return line + f" -> {result.out}"
 
 

@@ -54,6 +54,7 @@ def test_every_format_pulls_files_that_verify_and_pins_the_commit(version, tmp_p
     assert yolo.extracted >= 1
     assert (tmp_path / "yolo" / "data.yaml").is_file()
     assert not list((tmp_path / "yolo").rglob("*.zip"))
+    assert not (tmp_path / "yolo" / ".annolake").exists()
     _pinned(tmp_path / "yolo", version, "yolo")
     media = pull(version.server, version.slug, "v1", format="coco", include_media=True,
                  split="train", out=tmp_path / "coco-media", token=version.token)  # fmt: skip
