@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from core.errors import NotFound, ValidationFailed
-from core.streams import Caller, pump
+from core.streams import CHUNK, Caller, pump
 from datasets.exporters import UnknownFormat, get_exporter
 from datasets.exporters.splits import split_of
 from datasets.layout import CARD_PATH, item_id_from_path
@@ -189,7 +189,9 @@ def _recorded(
     return record
 
 
-def export_stream(*, dataset: Dataset, request: ExportRequest) -> Iterator[bytes]:
+def export_stream(
+    *, dataset: Dataset, request: ExportRequest, chunk: int = CHUNK
+) -> Iterator[bytes]:
     """The export's bytes as they are written, stored for later requests once complete.
 
     The first request of an export does not wait for the whole build: it gets the first
@@ -198,7 +200,7 @@ def export_stream(*, dataset: Dataset, request: ExportRequest) -> Iterator[bytes
     fd, path = tempfile.mkstemp(prefix="annolake-export-")
     os.close(fd)
     try:
-        yield from pump(_recorded(dataset, request, path))
+        yield from pump(_recorded(dataset, request, path), chunk=chunk)
     finally:
         os.unlink(path)
 

@@ -8,15 +8,18 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from core.errors import Conflict, ValidationFailed
+from core.jobs import job_create
 from datasets.layout import CARD_PATH
 from datasets.models import Dataset, Version
+from datasets.services.prebuild import JOB_KIND as PREBUILD_JOB
 from datasets.stores import get_version_store
 from datasets.stores.base import AlreadyExists
 from datasets.stores.base import NotFound as StoreNotFound
 
 
 def version_release(*, dataset: Dataset, user: User, notes: str = "", ref: str = "main") -> Version:
-    """Tag ``ref`` (main's head by default; any commit already in main) as the next version."""
+    """Tag ``ref`` (main's head by default; any commit already in main) as the next version,
+    and queue the building of its exports (a version is released to be trained on)."""
     store, repo = get_version_store(), dataset.repository
     try:
         commit = store.resolve(repo, ref)
@@ -44,6 +47,12 @@ def version_release(*, dataset: Dataset, user: User, notes: str = "", ref: str =
                 label_histogram=card.get("label_histogram", {}),
             )
             store.create_tag(repo, name, commit)
+            job_create(
+                kind=PREBUILD_JOB,
+                params={"dataset_id": dataset.pk, "commit": commit},
+                created_by=user,
+                message="Waiting for a worker",
+            )
     except (IntegrityError, AlreadyExists) as exc:
         raise Conflict("Another release took this version name; try again.", code="race") from exc
     return version

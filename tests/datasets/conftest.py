@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from labeling.services.annotations import annotation_submit
-from tests.datasets.support import answer
+from tests.datasets.support import answer, create_dataset, run_snapshot
 from tests.factories import MembershipFactory, ProjectFactory, TextItemFactory
 
 
@@ -18,3 +18,15 @@ def labelled(lead, annotator):
     for item, label in zip(items[:3], "ABC", strict=False):
         annotation_submit(item_id=item.pk, user=annotator, result=answer(label))
     return project, items
+
+
+@pytest.fixture
+def version(api, lead, labelled, django_capture_on_commit_callbacks):
+    """The labelled project snapshotted, merged into main and released as v1."""
+    project, items = labelled
+    slug = create_dataset(api, lead, project)
+    run_snapshot(api, lead, slug, django_capture_on_commit_callbacks)
+    api(lead).post(f"/api/datasets/{slug}/merges", {"source": "round-1"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        api(lead).post(f"/api/datasets/{slug}/versions", {"notes": "first"}, format="json")
+    return slug, project, items

@@ -7,20 +7,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from tests.datasets.support import create_dataset, run_snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(api, lead, labelled, django_capture_on_commit_callbacks):
-    """The labelled project snapshotted, merged into main and released as v1."""
-    project, items = labelled
-    slug = create_dataset(api, lead, project)
-    run_snapshot(api, lead, slug, django_capture_on_commit_callbacks)
-    api(lead).post(f"/api/datasets/{slug}/merges", {"source": "round-1"}, format="json")
-    api(lead).post(f"/api/datasets/{slug}/versions", {"notes": "first"}, format="json")
-    return slug, project, items
 
 
 def _download(response) -> bytes:
