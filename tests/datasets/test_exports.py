@@ -7,7 +7,6 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-
 pytestmark = pytest.mark.django_db
 
 
