@@ -1,6 +1,9 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both bootstrap themselves.
 PYTHON ?= python3
 VENV := .venv
+# Hugging Face `datasets` for one export test, in a venv of its own: its top-level package name
+# is our Django app's (datasets/), so the two cannot share an interpreter.
+HF_VENV := .venv-hf
 PY := $(VENV)/bin/python
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
 	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
@@ -16,7 +19,7 @@ run: bootstrap frontend
 	$(PY) manage.py load_demo
 	$(PY) manage.py run_embedded --follow-jobs
 
-test: bootstrap-dev frontend
+test: bootstrap-dev frontend $(HF_VENV)/.installed
 	scripts/ensure-system.sh chromium compose services
 	$(MAKE) --no-print-directory check vitest pytest
 
@@ -48,6 +51,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-dev: pyproject.toml client/pyproject.toml | $(VENV)/bin/python
 	$(VENV)/bin/pip install -q -e '.[dev]' -e ./client
 	touch $(VENV)/.installed $@
+
+$(HF_VENV)/.installed: tests/datasets/hf-requirements.txt
+	$(PYTHON) -m venv $(HF_VENV)
+	$(HF_VENV)/bin/pip install -q -r tests/datasets/hf-requirements.txt
+	touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
 	scripts/ensure-system.sh node

@@ -6,6 +6,7 @@ concatenate. The card is served beside the export (``annolake.json``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from datasets.exporters._common import ItemsFactory, MediaSource, canonical_json
@@ -24,3 +25,16 @@ def write(
             lines.clear()
     if lines:
         out.write(("\n".join(lines) + "\n").encode())
+
+
+def write_canonical(documents: Iterable[bytes], out: BinaryIO) -> None:
+    """The same output from documents that are canonical JSON already (a version's item
+    objects, ``layout.canonical_bytes``): their bytes, one per line, without a parse."""
+    lines: list[bytes] = []
+    for document in documents:
+        lines.append(document)
+        if len(lines) >= BATCH:
+            out.write(b"\n".join(lines) + b"\n")
+            lines.clear()
+    if lines:
+        out.write(b"\n".join(lines) + b"\n")

@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 
 from core.errors import NotFound, ValidationFailed
 from core.streams import CHUNK, Caller, pump
-from datasets.exporters import UnknownFormat, get_exporter
+from datasets.exporters import UnknownFormat, get_exporter, jsonl
 from datasets.exporters.splits import split_of
 from datasets.layout import CARD_PATH, item_id_from_path
 from datasets.models import Dataset
@@ -159,12 +159,19 @@ def _writer(dataset: Dataset, request: ExportRequest) -> Callable[[IO[bytes], Ca
     def write(out: IO[bytes], call: Caller[Any]) -> None:
         card = json.loads(call(lambda: store.read(repo, commit, CARD_PATH)))
 
-        def items() -> Iterator[dict[str, Any]]:
+        def documents() -> Iterator[bytes]:
             objects = call(lambda: store.read_objects(repo, commit, prefix="items/"))
             while batch := call(lambda: list(islice(objects, READ_BATCH))):
-                for info, data in batch:
-                    if wanted(info.path):
-                        yield json.loads(data)
+                yield from (data for info, data in batch if wanted(info.path))
+
+        if request.fmt == "jsonl":
+            # Item objects are canonical JSON already (layout.canonical_bytes is the writers'
+            # canonical_json), so the native format is their bytes: no parse, no dump.
+            jsonl.write_canonical(documents(), out)  # type: ignore[arg-type]
+            return
+
+        def items() -> Iterator[dict[str, Any]]:
+            return (json.loads(data) for data in documents())
 
         def media(path: str) -> BinaryIO:
             return io.BytesIO(call(lambda: store.read(repo, commit, path)))

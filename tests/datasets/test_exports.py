@@ -65,3 +65,18 @@ def test_bad_export_requests_name_the_problem(api, lead, labelled, version):
     assert missing.json()["error"]["field"] == "ref"
     bad_split = api(lead).get(f"/api/datasets/{slug}/refs/v1/export?split=holdout")
     assert bad_split.json()["error"]["field"] == "split"
+
+
+def test_jsonl_export_equals_the_writer_output_for_the_parsed_items(api, lead, version):
+    # The export copies the stored item objects; it must be what the JSONL writer would write.
+    from datasets.exporters import get_exporter
+    from datasets.models import Dataset
+    from datasets.stores import get_version_store
+
+    slug, _, _ = version
+    body = _download(api(lead).get(f"/api/datasets/{slug}/refs/round-1/export?format=jsonl"))
+    store, repo = get_version_store(), Dataset.objects.get(slug=slug).repository
+    items = [json.loads(data) for _, data in store.read_objects(repo, "round-1", prefix="items/")]
+    out = io.BytesIO()
+    get_exporter("jsonl").write({}, lambda: items, out)
+    assert body == out.getvalue()
