@@ -63,11 +63,17 @@ def _seed_text(n: int) -> tuple[Any, Any]:
 
 
 def _jpeg(index: int) -> bytes:
-    from PIL import Image
+    """A distinct 640x480 JPEG: the index drawn as a row of white squares, one per set bit."""
+    from PIL import Image, ImageDraw
 
-    colour = (index % 251, (index // 251) % 251, 97)
+    image = Image.new("RGB", (IMAGE_WIDTH, IMAGE_HEIGHT), (40, 90, 140))
+    draw = ImageDraw.Draw(image)
+    for bit in range(16):
+        if index >> bit & 1:
+            x = 16 + bit * 38
+            draw.rectangle((x, 220, x + 30, 250), fill=(255, 255, 255))
     buffer = io.BytesIO()
-    Image.new("RGB", (IMAGE_WIDTH, IMAGE_HEIGHT), colour).save(buffer, "JPEG", quality=70)
+    image.save(buffer, "JPEG", quality=70)
     return buffer.getvalue()
 
 
