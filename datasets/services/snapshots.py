@@ -235,6 +235,23 @@ def _plan(
     return _full_plan(store, dataset.repository, work)
 
 
+def _same_tree_after_merge(store: VersionStore, repo: str, made: str, merged: str) -> bool:
+    """Whether merging commit ``made`` gave ``merged`` exactly ``made``'s content.
+
+    True when the target had not moved since the work branch left it: its head before the
+    merge (``merged``'s first parent) is ``made``'s parent, the merge base, and a three-way
+    merge onto an unchanged base takes the source whole. Recording ``merged`` too spares the
+    next snapshot a diff of the two commits.
+    """
+    made_parents = store.get_commit(repo, made).parents
+    merged_parents = store.get_commit(repo, merged).parents
+    return (
+        len(made_parents) == 1
+        and len(merged_parents) == 2
+        and merged_parents == (made_parents[0], made)
+    )
+
+
 class _Laps(dict[str, float]):
     """Seconds per phase, for the job's result: where a slow snapshot spent its time."""
 
@@ -244,7 +261,7 @@ class _Laps(dict[str, float]):
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
-        self[name] = round(now - self._last, 3)
+        self[name] = round(self.get(name, 0.0) + now - self._last, 3)
         self._last = now
 
 
@@ -327,7 +344,8 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             }
         laps.lap("commit")
         # A commit found by its key (a retry) is this content only if nothing came after it.
-        if made == store.branch_head(repo, work):
+        recorded = made == store.branch_head(repo, work)
+        if recorded:
             record_save(dataset=dataset, commit=made, table=table, card=card_checksum)
         laps.lap("record")
         merged = store.merge(
@@ -335,6 +353,9 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         )
         store.delete_branch(repo, work)
         laps.lap("merge")
+        if recorded and _same_tree_after_merge(store, repo, made, merged):
+            record_save(dataset=dataset, commit=merged, table=table, card=card_checksum)
+        laps.lap("record")
     except StoreUnavailable as exc:
         raise TransientJobError(str(exc)) from exc
     return {
