@@ -6,6 +6,11 @@ merged into the target branch, so readers of the target never see half a snapsho
 from the job branch's listing are uploaded, media at most once per repository, and a
 snapshot of unchanged labels commits nothing. The job id is the idempotency key of the
 commit and the merge: a retried job finds its earlier commit instead of committing twice.
+
+Incremental: when the job branch provably holds a recorded snapshot commit's objects
+(snapshot_records.py), only items whose fingerprint (selectors.py) changed are read and
+rebuilt; the others are carried over from the record, and the result is byte for byte the
+full snapshot's. Otherwise every item is rebuilt and compared with the branch's listing.
 """
 
 from __future__ import annotations
