@@ -22,6 +22,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.api.negotiation import FileNegotiation
 from core.api.ranges import ranged_response, seekable_opener
 from core.errors import NotFound
 from datasets.api.auth import read_token_dataset
@@ -91,6 +92,7 @@ def _immutable(response: HttpResponseBase, etag: str) -> HttpResponseBase:
 
 class ExportView(APIView):
     permission_classes = [AllowAny]  # readable_dataset decides
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         operation_id="datasets_export",
@@ -158,6 +160,7 @@ def _manifest_lines(head: dict[str, Any], files: Iterator[dict[str, Any]]) -> It
 
 class ManifestView(APIView):
     permission_classes = [AllowAny]  # readable_dataset decides
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(
         operation_id="datasets_manifest",
@@ -278,6 +281,7 @@ def _resolve(dataset: Dataset, ref: str) -> str:
 
 class ObjectView(APIView):
     permission_classes = [AllowAny]  # readable_dataset decides
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(operation_id="datasets_object", parameters=[_REF], responses=_BINARY)
     def get(self, request: Request, slug: str, ref: str, path: str) -> HttpResponseBase:

@@ -146,3 +146,13 @@ def test_releasing_a_version_prebuilds_its_exports_and_manifest(api, lead, versi
         assert export_cached(wanted) is not None
     response = api(lead).get(f"/api/datasets/{slug}/refs/v1/export?format=jsonl")
     assert response.has_header("Content-Length")  # served from the prebuilt file
+
+
+def test_download_clients_may_ask_for_any_media_type(api, lead, version):
+    slug, _, _ = version
+    response = api(lead).get(
+        f"/api/datasets/{slug}/refs/v1/export?format=jsonl", HTTP_ACCEPT="application/x-ndjson"
+    )
+    assert response.status_code == 200
+    missing = api(lead).get(f"/api/datasets/{slug}/refs/v9/manifest", HTTP_ACCEPT="text/csv")
+    assert missing.status_code == 404 and missing.json()["error"]["field"] == "ref"
