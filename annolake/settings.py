@@ -225,7 +225,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes anonymous calls 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.TokenAuthentication",
         # Dataset read tokens for training jobs; they leave the request anonymous.
         "datasets.api.auth.ReadTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.models import User
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -94,46 +91,3 @@ class TokenView(APIView):
         user = _authenticate(request)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
-
-
-class TokenAuthentication(DrfTokenAuthentication):
-    """DRF's ``Authorization: Token <key>`` check, as one hand-written query.
-
-    Same answers as DRF's class. Building DRF's ORM lookup (a select_related join) took a
-    third of a gunicorn worker's CPU in the queue benchmark (W2, py-spy --gil). Nothing is
-    cached, so a deleted token or a deactivated user is refused at once.
-    """
-
-    def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        users = list(
-            User.objects.raw(
-                "SELECT u.* FROM auth_user u JOIN authtoken_token t ON t.user_id = u.id"
-                " WHERE t.key = %s",
-                [key],
-            )
-        )
-        if not users:
-            raise exceptions.AuthenticationFailed("Invalid token.")
-        user = users[0]
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed("User inactive or deleted.")
-        return user, Token(key=key, user=user)
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    """The same scheme as DRF's token, under its own name while both classes are in use.
-
-    drf-spectacular refuses two classes under one scheme name; once settings name this
-    class instead of DRF's, this extension can take the name "tokenAuth".
-    """
-
-    target_class = "core.api.auth.TokenAuthentication"
-    name = "apiToken"
-
-    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": 'Token-based authentication with required prefix "Token"',
-        }

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
-from rest_framework.authentication import BaseAuthentication
-from rest_framework.authentication import TokenAuthentication as DrfTokenAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from core.api.auth import TokenAuthentication
 from core.api.request import signed_in
 from labeling.api.permissions import ProjectRole, require_item_role
 from labeling.api.serializers import (
@@ -48,17 +44,9 @@ def json_response(payload: dict[str, Any], status_code: int = status.HTTP_200_OK
     return HttpResponse(body.encode(), status=status_code, content_type="application/json")
 
 
-# The two hot endpoints authenticate tokens with core's one-query check instead of DRF's.
-HOT_PATH_AUTHENTICATION: list[type[BaseAuthentication]] = [
-    TokenAuthentication if cls is DrfTokenAuthentication else cls
-    for cls in cast(list[type[BaseAuthentication]], api_settings.DEFAULT_AUTHENTICATION_CLASSES)
-]
-
-
 class QueueNextView(APIView):
     """The caller's current item (their live lease) or the next one, leased to them."""
 
-    authentication_classes = HOT_PATH_AUTHENTICATION
     # ProjectRole's checks, with the project read in the same (hand-written) query.
     permission_classes = [IsAuthenticated]
 
@@ -99,8 +87,6 @@ def _item_project(request: Request, item_id: int, minimum: Role) -> int:
 
 class ItemAnnotationsView(APIView):
     """Submit the caller's annotation of the item (201; 200 for a repeated idempotency key)."""
-
-    authentication_classes = HOT_PATH_AUTHENTICATION
 
     @extend_schema(request=AnnotationInSerializer, responses={201: AnnotationOutSerializer})
     def post(self, request: Request, item_id: int) -> HttpResponse:
