@@ -190,11 +190,16 @@ def record_find(*, store: VersionStore, dataset: Dataset, head: str) -> State | 
     return decode(commit, bytes(payload[0])) if payload else None
 
 
-def record_save(*, dataset: Dataset, commit: str, table: Table, card: str) -> None:
-    SnapshotRecord.objects.update_or_create(
-        dataset=dataset,
-        commit=commit,
-        defaults={"items": len(table), "payload": encode(table, card)},
-    )
+def record_save(*, dataset: Dataset, commits: list[str], table: Table, card: str) -> None:
+    """Record ``table`` for each of ``commits`` (commits with the very same content)."""
+    if not commits:
+        return
+    payload = encode(table, card)
+    for commit in commits:
+        SnapshotRecord.objects.update_or_create(
+            dataset=dataset,
+            commit=commit,
+            defaults={"items": len(table), "payload": payload},
+        )
     old = SnapshotRecord.objects.filter(dataset=dataset).order_by("-pk")[KEEP_PER_DATASET:]
     SnapshotRecord.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()

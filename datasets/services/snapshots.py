@@ -338,7 +338,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         except NoChanges:
             # The work branch's head already holds exactly this content: record it as such.
             head = store.branch_head(repo, work)
-            record_save(dataset=dataset, commit=head, table=table, card=card_checksum)
+            record_save(dataset=dataset, commits=[head], table=table, card=card_checksum)
             store.delete_branch(repo, work)
             return {
                 **summary,
@@ -349,17 +349,15 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             }
         laps.lap("commit")
         # A commit found by its key (a retry) is this content only if nothing came after it.
-        recorded = made == store.branch_head(repo, work)
-        if recorded:
-            record_save(dataset=dataset, commit=made, table=table, card=card_checksum)
-        laps.lap("record")
+        recorded = [made] if made == store.branch_head(repo, work) else []
         merged = store.merge(
             repo, work, target, message=params["message"], metadata=metadata, idempotency_key=key
         )
         store.delete_branch(repo, work)
         laps.lap("merge")
         if recorded and _same_tree_after_merge(store, repo, made, merged):
-            record_save(dataset=dataset, commit=merged, table=table, card=card_checksum)
+            recorded.append(merged)
+        record_save(dataset=dataset, commits=recorded, table=table, card=card_checksum)
         laps.lap("record")
     except StoreUnavailable as exc:
         raise TransientJobError(str(exc)) from exc
