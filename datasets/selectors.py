@@ -124,19 +124,22 @@ def _annotations(item_ids: list[int], fields: tuple[str, ...]) -> QuerySet:
     return rows.annotate(digest=_annotation_digest()).values_list("item_id", *fields)
 
 
-def _annotations_by_item(item_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """The annotations of a chunk of items, grouped by item, each with its digest."""
+def _annotations_by_item(
+    item_ids: list[int],
+) -> tuple[dict[int, list[dict[str, Any]]], dict[int, list[str]]]:
+    """The annotations of a chunk of items grouped by item, and their digests, from one
+    statement: a document and its fingerprint always come from the same rows."""
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    digests: dict[int, list[str]] = defaultdict(list)
     wanted = set(item_ids)
     fields = ("user__username", "status", "result", "digest")
     for item_id, username, status, result, digest in _annotations(item_ids, fields):
         if item_id in wanted:
-            grouped[item_id].append(
-                {"annotator": username, "status": status, "result": result, "digest": digest}
-            )
+            grouped[item_id].append({"annotator": username, "status": status, "result": result})
+            digests[item_id].append(digest)
     for notes in grouped.values():
         notes.sort(key=lambda a: a["annotator"])
-    return grouped
+    return grouped, digests
 
 
 def _annotation_digests(item_ids: list[int]) -> dict[int, list[str]]:
@@ -227,7 +230,7 @@ def project_records(
 def _records(
     project: Project, include: str, schema: Any, context: bytes, chunk: list[tuple]
 ) -> Iterator[ItemRecord]:
-    by_item = _annotations_by_item([row[0] for row in chunk])
+    by_item, digests = _annotations_by_item([row[0] for row in chunk])
     for row in chunk:
         pk, external_id, text, sha, ext, width, height, meta, state, agreement, digest = row
         notes = by_item.get(pk, [])
@@ -239,12 +242,12 @@ def _records(
         if label is None and include == "accepted":
             continue
         fingerprint = item_fingerprint(
-            context, (pk, width, height, state, agreement, digest), [a["digest"] for a in notes]
+            context, (pk, width, height, state, agreement, digest), digests.get(pk, [])
         )
         yield ItemRecord(
             project_id=project.pk, item_id=pk, external_id=external_id, kind=project.kind,
             text=text, media_sha256=sha, media_ext=ext, width=width, height=height,
             meta=meta, state=state, agreement=agreement, label=label,
-            annotations=[{k: a[k] for k in ("annotator", "status", "result")} for a in notes],
+            annotations=notes,
             fingerprint=fingerprint,
         )  # fmt: skip
