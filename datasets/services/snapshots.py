@@ -52,6 +52,7 @@ from datasets.services.snapshot_records import (
 from datasets.stores import get_version_store
 from datasets.stores.base import (
     AlreadyExists,
+    MergeConflict,
     NoChanges,
     StoreUnavailable,
     VersionStore,
@@ -350,9 +351,21 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         laps.lap("commit")
         # A commit found by its key (a retry) is this content only if nothing came after it.
         recorded = [made] if made == store.branch_head(repo, work) else []
-        merged = store.merge(
-            repo, work, target, message=params["message"], metadata=metadata, idempotency_key=key
-        )
+        try:
+            merged = store.merge(
+                repo,
+                work,
+                target,
+                message=params["message"],
+                metadata=metadata,
+                idempotency_key=key,
+            )
+        except MergeConflict as exc:
+            # The target moved since the job branch was made (another snapshot or merge
+            # landed). Merging anyway would mix two snapshots; start again from the new
+            # head instead: the retry uploads only what differs from it.
+            store.delete_branch(repo, work)
+            raise TransientJobError(f"{target} moved during the snapshot: {exc}") from exc
         store.delete_branch(repo, work)
         laps.lap("merge")
         if recorded and _same_tree_after_merge(store, repo, made, merged):
