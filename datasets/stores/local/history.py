@@ -162,7 +162,9 @@ def merge(
         reader = {c.tree: trees.reader(c.tree) for c in (base, source, head)}
         if next(diff_trees(reader[base.tree], reader[source.tree]), None) is None:
             raise NoChanges(f"merge {source_ref} into {dest_name}: no changes")
-        if strategy is None:
+        # An unmoved destination cannot conflict: its tree is the base's (the usual case for
+        # a snapshot's job branch), so the merged tree is the source's, read nowhere.
+        if strategy is None and head.tree != base.tree:
             paths, more = _conflicts(
                 diff_trees(reader[base.tree], reader[source.tree]), reader[head.tree].seeker()
             )
