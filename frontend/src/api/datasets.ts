@@ -152,6 +152,14 @@ export function listBranches(slug: string, signal?: AbortSignal): Promise<Branch
   return apiFetch<Branch[]>(`${base(slug)}/branches`, signal ? { signal } : {});
 }
 
+export function createBranch(slug: string, input: { name: string; from: string }): Promise<Branch> {
+  return apiFetch<Branch>(`${base(slug)}/branches`, { method: "POST", body: { name: input.name, from: input.from } });
+}
+
+export async function deleteBranch(slug: string, name: string): Promise<void> {
+  await apiFetch<void>(`${base(slug)}/branches/${encodeURIComponent(name)}`, { method: "DELETE" });
+}
+
 export async function startSnapshot(slug: string, input: SnapshotInput): Promise<Job> {
   const body: Record<string, unknown> = { branch: input.branch, include: input.include };
   if (input.from) body.from = input.from;

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Branch } from "../../api/datasets";
 import { apiErrorResponse, jsonResponse, mockFetch, requestOf } from "../../test/http";
 import { BranchesCard } from "./BranchesCard";
-import { branchNameProblem, canDeleteBranch } from "./branchesApi";
+import { branchNameProblem, canDeleteBranch } from "./branches";
 
 const BRANCHES: Branch[] = [
   { name: "main", commit: "a".repeat(64) },

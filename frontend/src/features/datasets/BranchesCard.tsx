@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from "react";
-import type { Branch } from "../../api/datasets";
+import { createBranch, deleteBranch, type Branch } from "../../api/datasets";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { shortCommit } from "./diffMath";
-import { MAIN_BRANCH, branchErrorText, branchNameProblem, canDeleteBranch, createBranch, deleteBranch } from "./branchesApi";
+import { MAIN_BRANCH, branchErrorText, branchNameProblem, canDeleteBranch } from "./branches";
 
 interface BranchesCardProps {
   slug: string;

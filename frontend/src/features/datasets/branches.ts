@@ -1,27 +1,11 @@
-/**
- * Creating and deleting dataset branches (`POST /api/datasets/{slug}/branches`,
- * `DELETE /api/datasets/{slug}/branches/{name}`). Kept beside the dataset page until it
- * moves into `src/api/datasets.ts` with the other dataset calls.
- */
-import { apiFetch, isApiError } from "../../api/client";
+/** The dataset page's rules for branch names and its words for the server's refusals. */
+import { isApiError } from "../../api/client";
 import type { Branch } from "../../api/datasets";
 
 export const MAIN_BRANCH = "main";
 /** Snapshot jobs stage on `annolake-job-<id>`; the API refuses these names. */
 export const RESERVED_PREFIX = "annolake-job-";
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
-
-function branchesPath(slug: string): string {
-  return `/api/datasets/${encodeURIComponent(slug)}/branches`;
-}
-
-export function createBranch(slug: string, input: { name: string; from: string }): Promise<Branch> {
-  return apiFetch<Branch>(branchesPath(slug), { method: "POST", body: { name: input.name, from: input.from } });
-}
-
-export async function deleteBranch(slug: string, name: string): Promise<void> {
-  await apiFetch<void>(`${branchesPath(slug)}/${encodeURIComponent(name)}`, { method: "DELETE" });
-}
 
 /** Why a branch name would be refused before asking the server, or null when it looks fine. */
 export function branchNameProblem(name: string, existing: readonly Branch[]): string | null {
