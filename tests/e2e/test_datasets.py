@@ -135,7 +135,8 @@ def test_a_lead_snapshots_compares_merges_resolves_a_conflict_and_releases(page,
     expect(page.get_by_text(re.compile(r"Merged round-2a into main"))).to_be_visible()
 
     relabel(first, boxes("person", x=80, day="night"))
-    page.get_by_label("From").select_option("round-1")  # parted from main before round-2a
+    snapshot_form = page.get_by_role("region", name="Snapshot now")
+    snapshot_form.get_by_label("From").select_option("round-1")  # parted before round-2a
     snapshot(page, "round-2b", "Round 2b")
     page.get_by_role("button", name="Compare round-2b with main").click()
     page.get_by_role("button", name="Merge round-2b into main").click()
