@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers
 
+from core.job_access import job_visible
 from core.models import Job
 
 
@@ -27,12 +29,13 @@ class JobSerializer(serializers.ModelSerializer):
 
 
 class JobDetailView(generics.RetrieveAPIView):
-    """A job's status and progress; visible to whoever started it and to site admins."""
+    """A job's status and progress: for whoever started it, the managers of what it works
+    on (a project's imports, a dataset's snapshots) and site admins; 404 for anyone else."""
 
     serializer_class = JobSerializer
 
     def get_object(self) -> Job:
-        jobs = Job.objects.all()
-        if not self.request.user.is_staff:
-            jobs = jobs.filter(created_by_id=self.request.user.pk)
-        return get_object_or_404(jobs, pk=self.kwargs["job_id"])
+        job = get_object_or_404(Job, pk=self.kwargs["job_id"])
+        if not job_visible(job=job, user=self.request.user):
+            raise Http404
+        return job

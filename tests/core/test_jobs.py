@@ -8,6 +8,7 @@ from django.utils import timezone
 from core import jobs
 from core.errors import ValidationFailed
 from core.models import Job
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 
 def _succeed(job: Job, progress: jobs.Progress) -> dict:
@@ -167,3 +168,29 @@ def test_job_endpoint_shows_own_jobs_only(api, db, annotator, outsider, site_adm
     assert api(outsider).get(f"/api/jobs/{job.pk}").status_code == 404
     assert api(site_admin).get(f"/api/jobs/{job.pk}").status_code == 200
     assert api(None).get(f"/api/jobs/{job.pk}").status_code == 401
+
+
+def test_every_manager_of_the_jobs_project_may_follow_it(api, project, member, annotator):
+    starter, other_manager = member("manager"), member("manager")
+    job = Job.objects.create(
+        kind="labeling.import_items", params={"project_id": project.pk}, created_by=starter
+    )
+    assert api(other_manager).get(f"/api/jobs/{job.pk}").status_code == 200
+    assert api(annotator).get(f"/api/jobs/{job.pk}").status_code == 404  # a member, not a manager
+    elsewhere = ProjectFactory()
+    stranger = UserFactory()
+    MembershipFactory(project=elsewhere, user=stranger, role="manager")
+    assert api(stranger).get(f"/api/jobs/{job.pk}").status_code == 404
+
+
+def test_managers_of_a_dataset_may_follow_its_snapshot_jobs(api, project, member, outsider):
+    from datasets.models import Dataset
+
+    starter, other_manager = member("manager"), member("manager")
+    dataset = Dataset.objects.create(slug="followed", name="Followed")
+    dataset.projects.set([project])
+    job = Job.objects.create(
+        kind="datasets.build_snapshot", params={"dataset_id": dataset.pk}, created_by=starter
+    )
+    assert api(other_manager).get(f"/api/jobs/{job.pk}").status_code == 200
+    assert api(outsider).get(f"/api/jobs/{job.pk}").status_code == 404
