@@ -258,6 +258,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# --- sign-in brute-force limits (RELIABILITY S6) ----------------------------------------------
+# Sign-in attempts (session and token) are counted per username and per client IP in the
+# database, so a lockout holds across processes and restarts. After the limit within the window,
+# attempts answer 429 (even with the right password) for the lockout time. 0 turns a limit off.
+LOGIN_LIMIT_PER_USERNAME = env_int("LOGIN_LIMIT_PER_USERNAME", 10)
+LOGIN_LIMIT_PER_IP = env_int("LOGIN_LIMIT_PER_IP", 50)
+LOGIN_LIMIT_WINDOW_SECONDS = env_int("LOGIN_LIMIT_WINDOW_SECONDS", 15 * 60)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Reverse proxies in front of the app that append the client to X-Forwarded-For. 0: the client
+# IP is REMOTE_ADDR (a spoofed header is ignored); behind one proxy set 1, or every client shares
+# the proxy's address and its per-IP limit.
+LOGIN_LIMIT_TRUSTED_PROXIES = env_int("LOGIN_LIMIT_TRUSTED_PROXIES", 0)
+
 # --- security (production) -------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

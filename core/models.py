@@ -43,3 +43,33 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.SUCCEEDED, self.Status.FAILED}
+
+
+class LoginAttemptCounter(models.Model):
+    """Sign-in attempts for one username or one client IP in the current window.
+
+    ``core.login_limits`` reserves an attempt here before the password is checked, so a
+    concurrent burst cannot slip past the limit, and the row outlives the process: a lockout
+    holds across restarts and workers. Rows are deleted once ``expires_at`` has passed.
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", "Username"
+        IP = "ip", "IP"
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=255)
+    attempts = models.PositiveIntegerField(default=0)
+    locked = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(
+        db_index=True, help_text="End of the window, or of the lockout when locked."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_attempts_one_row_per_key")
+        ]
+
+    def __str__(self) -> str:
+        state = "locked" if self.locked else f"{self.attempts} attempts"
+        return f"{self.scope} {self.key}: {state} until {self.expires_at}"
