@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -16,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import login_limits
 from core.errors import ValidationFailed
 
 
@@ -40,13 +42,44 @@ def _user_json(user: Any) -> dict[str, Any] | None:
     return {"id": user.pk, "username": user.get_username(), "is_staff": user.is_staff}
 
 
+def client_ip(request: Request) -> str:
+    """The client's address: REMOTE_ADDR, or the entry our trusted proxies added to XFF.
+
+    With ``LOGIN_LIMIT_TRUSTED_PROXIES = n`` the n-th address from the right of
+    X-Forwarded-For is the one the outermost trusted proxy saw; anything left of it is
+    client-supplied and ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.LOGIN_LIMIT_TRUSTED_PROXIES
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a for a in forwarded if a]
+    if hops <= 0 or not forwarded:
+        return remote
+    return forwarded[-min(hops, len(forwarded))]
+
+
 def _authenticate(request: Request) -> Any:
+    """Check the credentials within the sign-in limits (TooManyAttempts when locked)."""
     data = CredentialsSerializer(data=request.data)
     data.is_valid(raise_exception=True)
+    attempt = login_limits.login_attempt_reserve(
+        username=data.validated_data["username"], ip=client_ip(request)
+    )
     user = authenticate(request._request, **data.validated_data)
     if user is None:
+        login_limits.login_attempt_failed(attempt=attempt)
         raise ValidationFailed("Wrong username or password.", code="invalid_credentials")
+    login_limits.login_attempt_succeeded(attempt=attempt)
     return user
+
+
+def _too_many(exc: login_limits.TooManyAttempts) -> Response:
+    """429 in the error envelope, with the Retry-After header the envelope cannot carry."""
+    return Response(
+        {"error": exc.as_dict()},
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
 
 
 @method_decorator(ensure_csrf_cookie, name="get")
@@ -67,7 +100,10 @@ class SessionView(APIView):
         # DRF checks CSRF only for signed-in sessions; signing in must be protected too
         # (login CSRF would sign the victim into the attacker's account).
         SessionAuthentication().enforce_csrf(request)
-        user = _authenticate(request)
+        try:
+            user = _authenticate(request)
+        except login_limits.TooManyAttempts as exc:
+            return _too_many(exc)
         login(request._request, user)
         return Response({"user": _user_json(user)})
 
@@ -88,6 +124,9 @@ class TokenView(APIView):
         responses=inline_serializer("TokenIssued", {"token": serializers.CharField()}),
     )
     def post(self, request: Request) -> Response:
-        user = _authenticate(request)
+        try:
+            user = _authenticate(request)
+        except login_limits.TooManyAttempts as exc:
+            return _too_many(exc)
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
