@@ -127,12 +127,16 @@ class Ref:
 class ObjectInfo:
     """One object as listed or stat'ed. `checksum` is the hex MD5 of the content in both
     stores (lakeFS' own checksum), so a snapshot can skip unchanged objects by comparing a
-    listing with `content_checksum(data)` without reading anything back."""
+    listing with `content_checksum(data)` without reading anything back.
+
+    `url` is set only by `list_objects(..., presign=True)` on a store that presigns: a URL
+    that fetches the object without credentials until it expires."""
 
     path: str
     checksum: str
     size: int
     content_type: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,9 +267,13 @@ class VersionStore(ABC):
 
     @abstractmethod
     def list_objects(
-        self, repo: str, ref: str, *, prefix: str = "", after: str = ""
+        self, repo: str, ref: str, *, prefix: str = "", after: str = "", presign: bool = False
     ) -> Iterator[ObjectInfo]:
-        """Objects under `prefix`, in path order, strictly after `after`, fetched page by page."""
+        """Objects under `prefix`, in path order, strictly after `after`, fetched page by page.
+
+        With `presign`, each object's `url` is what `presigned_url` would give (None where the
+        store cannot presign), signed a page at a time: the way to hand out many URLs.
+        """
 
     @abstractmethod
     def open(

@@ -43,13 +43,21 @@ _OBJECTS = "/repositories/{repository}/branches/{branch}/objects"
 _REF_OBJECTS = "/repositories/{repository}/refs/{ref}/objects"
 
 
-def _object_info(stats: lakefs_sdk.ObjectStats) -> ObjectInfo:
+def _object_info(stats: lakefs_sdk.ObjectStats, *, presigned: bool = False) -> ObjectInfo:
     return ObjectInfo(
         stats.path,
         stats.checksum,
         stats.size_bytes or 0,
         stats.content_type or base.DEFAULT_CONTENT_TYPE,
+        _presigned_address(stats) if presigned else None,
     )
+
+
+def _presigned_address(stats: lakefs_sdk.ObjectStats) -> str | None:
+    """The URL lakeFS put in `physical_address` for `presign=true`; never a storage address
+    (s3://..., local://...), which a server without presign support would leave there."""
+    address = stats.physical_address or ""
+    return address if address.startswith(("http://", "https://")) else None
 
 
 class LakeFSStore(LakeFSHistory):
@@ -246,23 +254,27 @@ class LakeFSStore(LakeFSHistory):
         return _object_info(stats)
 
     def list_objects(
-        self, repo: str, ref: str, *, prefix: str = "", after: str = ""
+        self, repo: str, ref: str, *, prefix: str = "", after: str = "", presign: bool = False
     ) -> Iterator[ObjectInfo]:
+        """With `presign`, lakeFS signs every object of a page in that page's response."""
         api = self.client.objects_api
         start = after
+        signed = presign and self._presigns()
 
         def fetch(page_after: str, timeout: Timeout) -> Any:
             return api.list_objects(
                 repo,
                 ref,
                 user_metadata=False,
+                presign=True if signed else None,
                 after=page_after or start,
                 amount=self.page_size,
                 prefix=prefix,
                 _request_timeout=timeout,
             )
 
-        return (_object_info(o) for o in self._pages("list objects", fetch))
+        pages = self._pages("list objects", fetch)
+        return (_object_info(o, presigned=signed) for o in pages)
 
     def open(
         self, repo: str, ref: str, path: str, *, byte_range: ByteRange | None = None
@@ -283,20 +295,25 @@ class LakeFSStore(LakeFSHistory):
 
     def presigned_url(self, repo: str, ref: str, path: str, *, expires: int = 3600) -> str | None:
         """lakeFS presigns on S3/GCS/Azure blockstores; the expiry is the server's setting."""
-        if self._presign is None:
-            config = self._call(
-                "get config", lambda t: self.client.config_api.get_config(_request_timeout=t)
-            )
-            storage = config.storage_config
-            self._presign = bool(storage and storage.pre_sign_support)
-        if not self._presign:
+        if not self._presigns():
             return None
         api = self.client.objects_api
         stats = self._call(
             "presign object",
             lambda t: api.stat_object(repo, ref, path, presign=True, _request_timeout=t),
         )
-        return str(stats.physical_address)
+        return _presigned_address(stats)
+
+    def _presigns(self) -> bool:
+        """Whether the server's blockstore presigns (asked once: `presign=true` is a 400
+        on a blockstore that cannot, e.g. lakeFS' local one)."""
+        if self._presign is None:
+            config = self._call(
+                "get config", lambda t: self.client.config_api.get_config(_request_timeout=t)
+            )
+            storage = config.storage_config
+            self._presign = bool(storage and storage.pre_sign_support)
+        return self._presign
 
 
 class _ResponseReader(io.RawIOBase):

@@ -20,7 +20,7 @@ import hashlib
 import io
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import IO, TYPE_CHECKING, BinaryIO
@@ -99,12 +99,24 @@ class BlobStore:
                     found[sha] = f.read()
         return found
 
+    @property
+    def presigns(self) -> bool:
+        """Whether the storage signs URLs (S3 with query-string auth); a filesystem does not."""
+        return self._root is None and bool(getattr(self.storage, "querystring_auth", False))
+
     def url(self, sha256: str, expires: int) -> str | None:
         """A presigned URL where the storage signs URLs (S3) and the object is a file."""
-        if self._root is not None or not getattr(self.storage, "querystring_auth", False):
-            return None
-        if LocalBlob.objects.filter(sha256=sha256).exists():
-            return None
+        return self.urls([sha256], expires)[sha256]
+
+    def urls(self, digests: Iterable[str], expires: int) -> dict[str, str | None]:
+        """`url` of many blobs: one query tells the database-held ones (no URL) apart."""
+        wanted = set(digests)
+        if not self.presigns or not wanted:
+            return dict.fromkeys(wanted)
+        inline = set(LocalBlob.objects.filter(sha256__in=wanted).values_list("sha256", flat=True))
+        return {sha: None if sha in inline else self._signed(sha, expires) for sha in wanted}
+
+    def _signed(self, sha256: str, expires: int) -> str:
         return str(self.storage.url(blob_key(sha256), expire=expires))  # type: ignore[call-arg]
 
     def _save(self, sha256: str, content: ContentFile[bytes]) -> None:

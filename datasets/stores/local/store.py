@@ -40,6 +40,7 @@ _STRATEGIES = (None, "source-wins", "dest-wins")
 _WRITE_CHUNK = 200  # objects per upload task
 _STAGE_BATCH = 5000  # staged rows per transaction
 _READ_BATCH = 500  # objects whose contents one query fetches
+PRESIGN_EXPIRES = 3600  # seconds, as `presigned_url`'s default
 
 
 class LocalStore(base.VersionStore):
@@ -218,9 +219,20 @@ class LocalStore(base.VersionStore):
         return ObjectInfo(entry[0], entry[2], entry[3], entry[4])
 
     def list_objects(
-        self, repo: str, ref: str, *, prefix: str = "", after: str = ""
+        self, repo: str, ref: str, *, prefix: str = "", after: str = "", presign: bool = False
     ) -> Iterator[ObjectInfo]:
-        return (ObjectInfo(e[0], e[2], e[3], e[4]) for e in self._entries(repo, ref, prefix, after))
+        entries = self._entries(repo, ref, prefix, after)
+        blobs = self._blobs()
+        if not (presign and blobs.presigns):
+            return (ObjectInfo(e[0], e[2], e[3], e[4]) for e in entries)
+        return self._signed_objects(blobs, entries)
+
+    def _signed_objects(self, blobs: BlobStore, entries: Iterator[Entry]) -> Iterator[ObjectInfo]:
+        """Objects with their presigned URLs, a page at a time (one blob query a page)."""
+        while page := list(islice(entries, self.page_size)):
+            urls = blobs.urls((e[1] for e in page), PRESIGN_EXPIRES)
+            for e in page:
+                yield ObjectInfo(e[0], e[2], e[3], e[4], urls[e[1]])
 
     def _entries(self, repo: str, ref: str, prefix: str, after: str = "") -> Iterator[Entry]:
         row = self._repo(repo)

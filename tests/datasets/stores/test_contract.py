@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+import urllib3
 
 from datasets.stores import base
 from datasets.stores.base import (
@@ -260,6 +261,36 @@ def test_presigned_url_is_a_url_or_none(store: VersionStore, repo: str) -> None:
     head = commit_files(store, repo, "main", {"p.txt": b"p"})
     url = store.presigned_url(repo, head, "p.txt")
     assert url is None or url.startswith("http")
+
+
+def fetch_without_credentials(url: str) -> bytes:
+    response = urllib3.request("GET", url, timeout=10)
+    assert response.status == 200, response.data[:200]
+    return response.data
+
+
+def test_a_presigned_listing_gives_the_urls_presigned_url_gives(
+    store: VersionStore, repo: str
+) -> None:
+    # Large objects too: the local store presigns files only, never database-held bytes.
+    files = {f"media/{i}.bin": bytes([65 + i]) * (20_000 + i) for i in range(4)}
+    files |= {"media/small.txt": b"small", "other.txt": b"not listed"}
+    head = commit_files(store, repo, "main", files)
+    plain = list(store.list_objects(repo, head, prefix="media/"))
+    signed = list(store.list_objects(repo, head, prefix="media/", presign=True))
+    assert [(o.path, o.checksum, o.size) for o in signed] == [
+        (o.path, o.checksum, o.size) for o in plain
+    ]
+    assert [o.path for o in signed] == sorted(p for p in files if p.startswith("media/"))
+    assert all(o.url is None for o in plain)
+    for info in signed:
+        single = store.presigned_url(repo, head, info.path)
+        assert (info.url is None) == (single is None), info.path
+        if info.url is not None:
+            assert info.url.startswith(("http://", "https://"))
+            assert fetch_without_credentials(info.url) == files[info.path]
+    later = list(store.list_objects(repo, head, prefix="media/", after="media/1.bin", presign=True))
+    assert [(o.path, o.url is None) for o in later] == [(o.path, o.url is None) for o in signed[2:]]
 
 
 # -- commits, log, refs ---------------------------------------------------------------------

@@ -6,15 +6,18 @@ from __future__ import annotations
 import hashlib
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.core.files.storage import storages
+from django.core.files.storage import InMemoryStorage, storages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from datasets.models import LocalBlob, LocalBranch, LocalCommit, LocalRange, LocalStagedObject
 from datasets.stores.base import MergeConflict
 from datasets.stores.local import LocalStore, history, staging
 from datasets.stores.local import graph as local_graph
-from datasets.stores.local.blobs import Blob
+from datasets.stores.local.blobs import Blob, blob_key
 from datasets.stores.local.trees import Chunking
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +159,42 @@ def test_deleting_a_repository_deletes_its_rows(store: LocalStore) -> None:
     assert not LocalCommit.objects.exists()
     assert not LocalRange.objects.exists()
     assert not LocalStagedObject.objects.exists()
+
+
+class SigningStorage(InMemoryStorage):
+    """Stands in for S3 with query-string auth: every URL it gives is "signed"."""
+
+    querystring_auth = True
+
+    def url(self, name: str | None, expire: int | None = None) -> str:
+        return f"https://bucket.example/{name}?X-Amz-Expires={expire}&X-Amz-Signature=sig"
+
+
+def test_a_presigning_storage_gives_listed_files_urls_a_page_at_a_time(settings: Any) -> None:
+    backend = f"{__name__}.{SigningStorage.__name__}"
+    settings.STORAGES = {**settings.STORAGES, "signing": {"BACKEND": backend}}
+    store = LocalStore(storage_alias="signing", page_size=3)
+    store.ensure_repository(REPO)
+    large = {f"m/{i}.bin": bytes([i]) * 20_000 for i in range(5)}
+    store.put_many(REPO, "main", [*large.items(), ("m/small.json", b"{}")])
+    head = store.commit(REPO, "main", "media")
+    signed = list(store.list_objects(REPO, head, prefix="m/", presign=True))
+    for info in signed:
+        if info.path in large:
+            sha = hashlib.sha256(large[info.path]).hexdigest()
+            assert info.url == SigningStorage().url(blob_key(sha), 3600)
+        else:  # database-held bytes have no URL to sign
+            assert info.url is None
+        assert info.url == store.presigned_url(REPO, head, info.path)
+    assert [o.url for o in store.list_objects(REPO, head, prefix="m/")] == [None] * 6
+    with CaptureQueriesContext(connection) as plain:
+        list(store.list_objects(REPO, head))
+    with CaptureQueriesContext(connection) as presigned:
+        list(store.list_objects(REPO, head, presign=True))
+    assert len(presigned) - len(plain) == 2  # one blob query a page of 3, not one an object
+
+
+def test_a_filesystem_storage_presigns_nothing(store: LocalStore) -> None:
+    store.put(REPO, "main", "big.bin", b"x" * 20_000)
+    assert [o.url for o in store.list_objects(REPO, "main", presign=True)] == [None]
+    assert store.presigned_url(REPO, "main", "big.bin") is None
