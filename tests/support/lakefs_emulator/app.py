@@ -19,6 +19,7 @@ from email.message import Message
 from urllib.parse import parse_qs, unquote
 
 from .model import Store
+from .presign import Presigner
 from .protocol import ApiError, Request, Response
 
 Handler = Callable[["App", Request], Response]
@@ -35,6 +36,9 @@ class Settings:
     # servers (and RELIABILITY.md, lakeFS #9364) say 423 Locked.
     contention_status: int = 429
     version: str = "1.86.0"
+    # Presigned URLs (presign.py): off, like lakeFS' local blockstore, unless asked for.
+    presign: bool = False
+    base_url: str = ""  # http://127.0.0.1:PORT once serving: presigned URLs point here
 
 
 @dataclass
@@ -77,6 +81,9 @@ class App:
     settings: Settings
     router: Router
     store: Store
+    # Routes outside /api/v1 (presigned object URLs), all public.
+    blob_router: Router = field(default_factory=Router)
+    presigner: Presigner = field(default_factory=Presigner)
     tokens: set[str] = field(default_factory=set)
     # Tracebacks of unexpected exceptions (answered as 500), for test diagnostics.
     internal_errors: list[str] = field(default_factory=list)
@@ -110,11 +117,15 @@ class App:
         headers: Message,
         body: bytes,
         cas_failures: int = 0,
+        *,
+        blobs: bool = False,
     ) -> Response:
+        """Answer one request: an API path (after /api/v1), or with `blobs` a path of the
+        blob routes (presigned URLs)."""
         request = Request(method, path, parse_qs(query, keep_blank_values=True), headers, body)
         request.cas_failures = cas_failures
         try:
-            route, params = self.router.match(method, path)
+            route, params = (self.blob_router if blobs else self.router).match(method, path)
             request.params = params
             if not route.public:
                 request.user = self.authenticate(headers)

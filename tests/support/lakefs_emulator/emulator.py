@@ -8,8 +8,9 @@ from types import TracebackType
 
 from .app import App, Settings
 from .faults import FaultPlan
-from .handlers import build_router
+from .handlers import build_blob_router, build_router
 from .model import Store
+from .presign import DEFAULT_EXPIRES, Presigner
 from .refs import lookup, resolve
 from .server import API_PREFIX, EmulatorHTTPServer, RecordedRequest
 
@@ -29,6 +30,10 @@ class LakeFSEmulator:
             client = lakefs_sdk.client.LakeFSClient(cfg)
             emu.faults.add("POST", r"/branches/main/commits$", "apply_then_reset")
             emu.reset()  # fresh state between tests, same server
+
+    With `presign=True` the emulator presigns like lakeFS on S3 (presign.py): `/config`
+    says `pre_sign_support`, and stat/list/get with `presign=true` hand out URLs on the
+    emulator itself that serve the object without credentials for `presign_expires` s.
     """
 
     def __init__(
@@ -41,11 +46,21 @@ class LakeFSEmulator:
         port: int = 0,
         contention_status: int = 429,
         version: str = "1.86.0",
+        presign: bool = False,
+        presign_expires: int = DEFAULT_EXPIRES,
     ) -> None:
-        self.settings = Settings(access_key, secret_key, username, contention_status, version)
+        self.settings = Settings(
+            access_key, secret_key, username, contention_status, version, presign=presign
+        )
         self.faults = FaultPlan()
         self.store = Store(committer=username)
-        self.app = App(self.settings, build_router(), self.store)
+        self.app = App(
+            self.settings,
+            build_router(),
+            self.store,
+            blob_router=build_blob_router(),
+            presigner=Presigner(expires=presign_expires),
+        )
         self._address = (host, port)
         self._requests: list[RecordedRequest] = []
         self._requests_lock = threading.Lock()
@@ -62,6 +77,7 @@ class LakeFSEmulator:
         self._server = EmulatorHTTPServer(
             self._address, self.app, self.faults, self._stopping, self._record
         )
+        self.settings.base_url = f"http://{self._address[0]}:{self._server.server_address[1]}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -172,6 +188,23 @@ class LakeFSEmulator:
     def branch_head(self, repository: str, branch: str) -> str:
         with self.store.lock:
             return self.store.repo(repository).branch(branch).head
+
+    def presign_url(
+        self, repository: str, ref: str, path: str, *, expires: int | None = None
+    ) -> str:
+        """A presigned URL of the object as the API would sign it, with any lifetime
+        (negative: already expired)."""
+        with self.store.lock:
+            repo = self.store.repo(repository)
+            resolved = resolve(repo, ref)
+            entry = lookup(repo, resolved, path)
+        if entry is None:
+            raise KeyError(f"{path} not found at {ref}")
+        at = resolved.branch if resolved.staging and resolved.branch else resolved.commit_id
+        url, _ = self.app.presigner.sign(
+            self.url, repository, at, path, entry.physical_address, expires=expires
+        )
+        return url
 
     def read_object(self, repository: str, ref: str, path: str) -> bytes | None:
         with self.store.lock:

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from .app import App
 from .bodies import read_chunked
 from .faults import FaultPlan, default_message
+from .presign import PRESIGNED_PREFIX
 from .protocol import ApiError, Response
 
 API_PREFIX = "/api/v1"
@@ -136,6 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(ApiError(400, f"bad request body: {error}").response())
             return
         is_api = raw_path.startswith(API_PREFIX)
+        is_blob = raw_path.startswith(PRESIGNED_PREFIX)
         api_path = raw_path[len(API_PREFIX) :] if is_api else raw_path
         logged_path = unquote(api_path)
         fault = server.faults.take(self.command, logged_path, query) if is_api else None
@@ -154,6 +156,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "status":
             message = fault.message or default_message(fault.status, logged_path)
             response = ApiError(fault.status, message).response()
+        elif is_blob:
+            response = server.app.handle(
+                self.command, raw_path, raw_query, self.headers, body, blobs=True
+            )
         elif not is_api:
             response = ApiError(404, "path not found").response()
         else:

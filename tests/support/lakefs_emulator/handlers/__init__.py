@@ -11,3 +11,10 @@ def build_router() -> Router:
     for module in (meta, repositories, branches, objects, commits, refs, tags):
         module.register(router)
     return router
+
+
+def build_blob_router() -> Router:
+    """Routes outside the API: the objects' presigned URLs."""
+    router = Router()
+    objects.register_blobs(router)
+    return router

@@ -13,15 +13,17 @@ NAMESPACE_REGEX = r"^(s3|gs|https?|mem|local|transient)://"
 _STARTED = int(time.time())
 
 
-def _storage_config() -> dict[str, Any]:
-    # pre_sign_support is false, like lakeFS' local/mem blockstores: clients (and the
-    # high-level `lakefs` wrapper) then upload through the API instead of presigned URLs.
+def _storage_config(app: App) -> dict[str, Any]:
+    # pre_sign_support is false by default, like lakeFS' local/mem blockstores: clients (and
+    # the high-level `lakefs` wrapper) then upload through the API instead of presigned
+    # URLs. LakeFSEmulator(presign=True) presigns reads like an S3 blockstore (presign.py).
+    presign = app.settings.presign
     return {
         "blockstore_type": "mem",
         "blockstore_namespace_example": "mem://example-bucket/path",
         "blockstore_namespace_ValidityRegex": NAMESPACE_REGEX,
-        "pre_sign_support": False,
-        "pre_sign_support_ui": False,
+        "pre_sign_support": presign,
+        "pre_sign_support_ui": presign,
         "import_support": False,
         "import_validity_regex": NAMESPACE_REGEX,
         "pre_sign_multipart_upload": False,
@@ -43,7 +45,7 @@ def health_check(app: App, req: Request) -> Response:
 
 
 def get_config(app: App, req: Request) -> Response:
-    storage = _storage_config()
+    storage = _storage_config(app)
     return json_response(
         200,
         {
@@ -60,7 +62,7 @@ def get_version(app: App, req: Request) -> Response:
 
 
 def get_storage_config(app: App, req: Request) -> Response:
-    return json_response(200, _storage_config())
+    return json_response(200, _storage_config(app))
 
 
 def get_setup_state(app: App, req: Request) -> Response:

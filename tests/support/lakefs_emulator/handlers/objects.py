@@ -10,7 +10,7 @@ from ..bodies import parse_multipart, parse_range
 from ..listing import list_view_page
 from ..model import Branch, Entry, Repository
 from ..protocol import ApiError, Request, Response, json_response, no_content, pagination
-from ..refs import lookup, resolve, view
+from ..refs import ResolvedRef, lookup, resolve, view
 
 MAX_PATH_BYTES = 1024  # pkg/catalog/validate.go MaxPathLength
 MAX_DELETE_PATHS = 1000  # graveler.DeleteKeysMaxSize
@@ -26,10 +26,13 @@ def _object_path(req: Request, name: str = "path") -> str:
     return path
 
 
-def _no_presign(req: Request) -> None:
-    if req.flag("presign"):
+def _presign(app: App, req: Request) -> bool:
+    """Whether the request asks for presigned URLs; 400 unless the emulator presigns."""
+    wanted = req.flag("presign")
+    if wanted and not app.settings.presign:
         # /config reports pre_sign_support=false, as lakeFS' local blockstore does.
         raise ApiError(400, "operation not supported")
+    return wanted
 
 
 def _user_metadata(req: Request) -> dict[str, str]:
@@ -135,19 +138,67 @@ def copy_object(app: App, req: Request) -> Response:
     return json_response(201, serialize.object_stats(entry))
 
 
-def _lookup(app: App, req: Request) -> Entry:
+def _signed_ref(resolved: ResolvedRef) -> str:
+    """What a presigned URL reads through: the commit, or the branch with its staging."""
+    if resolved.staging and resolved.branch is not None:
+        return resolved.branch
+    return resolved.commit_id
+
+
+def _lookup(app: App, req: Request) -> tuple[Entry, str]:
+    """The entry at the request's ref and path, and the ref a presigned URL would use."""
     path = _object_path(req)
     with app.store.lock:
         repo = app.store.repo(req.params["repository"])
-        entry = lookup(repo, resolve(repo, req.params["ref"]), path)
+        resolved = resolve(repo, req.params["ref"])
+        entry = lookup(repo, resolved, path)
     if entry is None:
         raise ApiError(404, "not found")
-    return entry
+    return entry, _signed_ref(resolved)
+
+
+def _presigned(app: App, repository: str, at: str, entry: Entry) -> tuple[str, int]:
+    return app.presigner.sign(
+        app.settings.base_url, repository, at, entry.path, entry.physical_address
+    )
+
+
+def _signed_stats(
+    app: App, repository: str, at: str, entry: Entry, with_meta: bool
+) -> dict[str, object]:
+    """ObjectStats whose `physical_address` is a presigned URL, as lakeFS sends them."""
+    stats = serialize.object_stats(entry, with_meta)
+    stats["physical_address"], stats["physical_address_expiry"] = _presigned(
+        app, repository, at, entry
+    )
+    return stats
 
 
 def get_object(app: App, req: Request) -> Response:
-    _no_presign(req)
-    entry = _lookup(app, req)
+    presign = _presign(app, req)
+    entry, at = _lookup(app, req)
+    if presign:  # lakeFS redirects to the blockstore; urllib3 follows
+        url, _ = _presigned(app, req.params["repository"], at, entry)
+        return Response(302, b"", {"Location": url})
+    return _object_response(entry, req)
+
+
+def get_presigned(app: App, req: Request) -> Response:
+    """A presigned URL: the object's bytes with no credentials (any Authorization, which
+    urllib3 forwards on a same-host redirect, is ignored), while the token is valid."""
+    if not app.settings.presign:
+        raise ApiError(404, "path not found")
+    grant = app.presigner.verify(req.params["token"])
+    with app.store.lock:
+        repo = app.store.repo(grant.repository)
+        entry = lookup(repo, resolve(repo, grant.ref), grant.path)
+    if entry is None or entry.physical_address != grant.address:
+        raise ApiError(404, "not found")
+    return _object_response(entry, req)
+
+
+def _object_response(entry: Entry, req: Request) -> Response:
+    """The object's bytes, honouring If-None-Match and a single Range."""
     etag = f'"{entry.checksum}"'
     headers = {
         "Content-Type": entry.content_type,
@@ -171,25 +222,37 @@ def get_object(app: App, req: Request) -> Response:
 
 
 def stat_object(app: App, req: Request) -> Response:
-    _no_presign(req)
-    entry = _lookup(app, req)
-    return json_response(200, serialize.object_stats(entry, req.flag("user_metadata", True)))
+    presign = _presign(app, req)
+    entry, at = _lookup(app, req)
+    with_meta = req.flag("user_metadata", True)
+    if presign:
+        stats = _signed_stats(app, req.params["repository"], at, entry, with_meta)
+        return json_response(200, stats)
+    return json_response(200, serialize.object_stats(entry, with_meta))
 
 
 def list_objects(app: App, req: Request) -> Response:
-    _no_presign(req)
+    presign = _presign(app, req)
     prefix, delimiter = req.arg("prefix", "") or "", req.arg("delimiter", "") or ""
     after, amount = req.arg("after", "") or "", req.amount()
+    name = req.params["repository"]
     with app.store.lock:
-        repo = app.store.repo(req.params["repository"])
-        objects = view(repo, resolve(repo, req.params["ref"]))
+        repo = app.store.repo(name)
+        resolved = resolve(repo, req.params["ref"])
+        objects = view(repo, resolved)
         # The view is live (no copy): take the page while holding the lock.
         page, has_more = list_view_page(objects, prefix, delimiter, after, amount)
     pages = pagination(has_more, page[-1][0] if page else "", len(page))
     with_meta = req.flag("user_metadata", True)
+    at = _signed_ref(resolved)
+
+    def stats(entry: Entry) -> dict[str, object]:
+        if presign:
+            return _signed_stats(app, name, at, entry, with_meta)
+        return serialize.object_stats(entry, with_meta)
+
     results = [
-        serialize.common_prefix(key) if entry is None else serialize.object_stats(entry, with_meta)
-        for key, entry in page
+        serialize.common_prefix(key) if entry is None else stats(entry) for key, entry in page
     ]
     return json_response(200, {"pagination": pages, "results": results})
 
@@ -206,3 +269,8 @@ def register(router: Router) -> None:
     router.add("HEAD", ref, get_object)
     router.add("GET", ref + "/stat", stat_object)
     router.add("GET", ref + "/ls", list_objects)
+
+
+def register_blobs(router: Router) -> None:
+    router.add("GET", "/_presigned/{token}", get_presigned, public=True)
+    router.add("HEAD", "/_presigned/{token}", get_presigned, public=True)
