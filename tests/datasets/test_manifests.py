@@ -6,12 +6,27 @@ import hashlib
 import json
 
 import pytest
+import urllib3
 from django.core.files.storage import default_storage
 
 from datasets.models import Dataset
 from datasets.services.exports import export_cached, export_request, export_stream
+from labeling.models import Project
+from labeling.services.annotations import annotation_submit
+from labeling.services.items import item_create_image
+from tests.datasets.support import create_dataset, run_snapshot
+from tests.factories import MembershipFactory
+from tests.labeling.images import jpeg_bytes
+from tests.support.lakefs_emulator import LakeFSEmulator
+from tests.support.snapshots import use_lakefs
 
 pytestmark = pytest.mark.django_db
+SCENES = {
+    "controls": [
+        {"name": "scene", "type": "class", "labels": [{"name": "day", "color": "#ff0000"}]}
+    ]
+}
+DAY = [{"control": "scene", "type": "class", "labels": ["day"]}]
 
 
 def _manifest(client, url):
@@ -156,3 +171,46 @@ def test_download_clients_may_ask_for_any_media_type(api, lead, version):
     assert response.status_code == 200
     missing = api(lead).get(f"/api/datasets/{slug}/refs/v9/manifest", HTTP_ACCEPT="text/csv")
     assert missing.status_code == 404 and missing.json()["error"]["field"] == "ref"
+
+
+@pytest.fixture(scope="module")
+def presigning_lakefs():
+    with LakeFSEmulator(presign=True) as emulator:
+        yield emulator
+
+
+def test_on_a_presigning_lakefs_media_urls_come_from_the_listing_and_need_no_credentials(
+    api, lead, annotator, settings, presigning_lakefs, django_capture_on_commit_callbacks
+):
+    emulator = presigning_lakefs
+    emulator.reset()
+    use_lakefs(settings, emulator)
+    project = Project.objects.create(name="imgs", kind="image", label_schema=SCENES)
+    MembershipFactory(project=project, user=lead, role="manager")
+    for seed in range(2):
+        item = item_create_image(project=project, data=jpeg_bytes(seed=seed))
+        annotation_submit(item_id=item.pk, user=annotator, result=DAY)
+    slug = create_dataset(api, lead, project, slug="scenes")
+    run_snapshot(api, lead, slug, django_capture_on_commit_callbacks)
+    emulator.clear_requests()
+    client = api(lead)
+    manifest = _manifest(client, f"/api/datasets/{slug}/refs/round-1/manifest")
+    media = [f for f in manifest["files"] if f["path"].startswith("media/")]
+    assert len(media) == 2
+    for entry in media:
+        assert entry["url"].startswith(f"{emulator.url}/_presigned/")
+        response = urllib3.request("GET", entry["url"], redirect=False, timeout=10)  # no auth
+        assert response.status == 200
+        assert len(response.data) == entry["size"]
+        assert hashlib.sha256(response.data).hexdigest() == entry["sha256"]
+    # One presigned listing page for all media, no stat per object.
+    assert emulator.count_requests("GET", r"/objects/ls$", query_regex="presign=True") == 1
+    assert emulator.count_requests("GET", r"/objects/stat$") == 0
+    others = [f for f in manifest["files"] if f not in media]
+    assert [f["path"].split("/")[0] for f in others] == ["annolake.json", "items", "items"]
+    for entry in others:  # the card and items keep this API's URLs
+        assert entry["url"].startswith(f"/api/datasets/{slug}/refs/{manifest['commit']}/objects/")
+        response, body = _fetch(client, entry["url"])
+        assert response.status_code == 200
+        assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+    assert emulator.internal_errors == []
