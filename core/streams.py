@@ -1,4 +1,7 @@
-"""Turn a writer (``write(out, call)``) into an iterator of chunks, so a response can stream it.
+"""Streams for responses: ``pump`` turns a writer into chunks; ``Slice`` reads a byte range.
+
+``pump`` turns a writer (``write(out, call)``) into an iterator of chunks, so a response can
+stream it.
 
 Format writers push bytes into a file object; an HTTP response pulls chunks. ``pump`` runs the
 writer on a thread of its own, handing chunks over through a bounded queue: the first bytes
@@ -16,7 +19,10 @@ import io
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 T = TypeVar("T")
 Caller = Callable[[Callable[[], T]], T]
@@ -129,3 +135,26 @@ def pump(
     finally:
         cancelled.set()
         thread.join()
+
+
+class Slice(io.RawIOBase):
+    """At most ``remaining`` bytes of ``raw`` from where it stands: a byte range that streams."""
+
+    def __init__(self, raw: BinaryIO, remaining: int) -> None:
+        self._raw, self._remaining = raw, remaining
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._remaining <= 0:
+            return 0
+        data = self._raw.read(min(len(view), self._remaining))
+        view[: len(data)] = data
+        self._remaining -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()

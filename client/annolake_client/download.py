@@ -23,7 +23,7 @@ PART = ".part"
 
 
 class Cancelled(AnnolakeError):
-    pass
+    """The pull was stopped (Ctrl-C, or another file failed) before this file finished."""
 
 
 def sha256_file(path: Path) -> str:

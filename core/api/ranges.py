@@ -15,6 +15,8 @@ from typing import BinaryIO, cast
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 
+from core.streams import Slice
+
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 # Opens the file, or the inclusive byte range (first, last) of it.
@@ -22,29 +24,7 @@ Opener = Callable[[tuple[int, int] | None], BinaryIO]
 
 
 class Unsatisfiable(Exception):
-    pass
-
-
-class _Window(io.RawIOBase):
-    """At most ``remaining`` bytes of ``raw`` from where it stands."""
-
-    def __init__(self, raw: BinaryIO, remaining: int) -> None:
-        self.raw, self.remaining = raw, remaining
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self.remaining <= 0:
-            return 0
-        data = self.raw.read(min(len(buffer), self.remaining))
-        buffer[: len(data)] = data
-        self.remaining -= len(data)
-        return len(data)
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
+    """The range starts past the end of the file (answered 416)."""
 
 
 def seekable_opener(open_file: Callable[[], BinaryIO]) -> Opener:
@@ -56,7 +36,7 @@ def seekable_opener(open_file: Callable[[], BinaryIO]) -> Opener:
             return raw
         first, last = byte_range
         raw.seek(first)
-        return cast(BinaryIO, io.BufferedReader(_Window(raw, last - first + 1)))
+        return cast(BinaryIO, io.BufferedReader(Slice(raw, last - first + 1)))
 
     return opener
 

@@ -35,6 +35,7 @@ from datasets.services.exports import (
     export_cached,
     export_request,
     export_stream,
+    version_commit,
 )
 from datasets.services.manifests import export_files, version_files
 from datasets.stores import get_version_store
@@ -237,7 +238,7 @@ class ManifestView(APIView):
             commit, files = wanted.commit, _export_entries(request, dataset, slug, wanted)
             options = {"split": wanted.split, "include_media": wanted.media}
         else:
-            commit = _resolve(dataset, ref)
+            commit = version_commit(dataset, ref)
             files = _version_entries(dataset, slug, commit)
             options = {"split": None, "include_media": False}
         head = {"dataset": slug, "ref": ref, "commit": commit, "format": fmt or None, **options}
@@ -287,13 +288,6 @@ def _version_entries(dataset: Dataset, slug: str, commit: str) -> Iterator[dict[
         yield {**vars(f), "url": url or base + quote(f.path)}
 
 
-def _resolve(dataset: Dataset, ref: str) -> str:
-    try:
-        return get_version_store().resolve(dataset.repository, ref)
-    except (StoreNotFound, InvalidRequest) as exc:
-        raise NotFound(f"No version {ref!r} in this dataset.", field="ref") from exc
-
-
 class ObjectView(APIView):
     permission_classes = [AllowAny]  # readable_dataset decides
     content_negotiation_class = FileNegotiation
@@ -302,7 +296,7 @@ class ObjectView(APIView):
     def get(self, request: Request, slug: str, ref: str, path: str) -> HttpResponseBase:
         """One object of the version at ``ref`` (a manifest URL), with ``Range`` support."""
         dataset = readable_dataset(request, slug)
-        commit = _resolve(dataset, ref)
+        commit = version_commit(dataset, ref)
         store, repo = get_version_store(), dataset.repository
         try:
             info = store.stat(repo, commit, path)

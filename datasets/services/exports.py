@@ -13,6 +13,7 @@ import io
 import json
 import os
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -80,11 +81,15 @@ def export_request(
         raise ValidationFailed(str(exc.args[0]), field="format") from exc
     if split is not None and split not in SPLITS:
         raise ValidationFailed("must be train, val or test", field="split")
+    return ExportRequest(commit=version_commit(dataset, ref), fmt=fmt, split=split, media=media)
+
+
+def version_commit(dataset: Dataset, ref: str) -> str:
+    """The commit ``ref`` (a tag, a commit id, or a branch now) names; 404 naming ``ref``."""
     try:
-        commit = get_version_store().resolve(dataset.repository, ref)
+        return get_version_store().resolve(dataset.repository, ref)
     except (StoreNotFound, InvalidRequest) as exc:
         raise NotFound(f"No version {ref!r} in this dataset.", field="ref") from exc
-    return ExportRequest(commit=commit, fmt=fmt, split=split, media=media)
 
 
 def _meta_key(key: str) -> str:
@@ -217,8 +222,7 @@ def export_build(*, dataset: Dataset, request: ExportRequest) -> BuiltExport:
     cached = export_cached(request)
     if cached is not None:
         return cached
-    for _ in export_stream(dataset=dataset, request=request):
-        pass
+    deque(export_stream(dataset=dataset, request=request), maxlen=0)  # stores it as it ends
     built = export_cached(request)
     assert built is not None  # export_stream stored it before it ended
     return built

@@ -23,15 +23,12 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from typing import IO, TYPE_CHECKING, BinaryIO
+from typing import IO, BinaryIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 
 from datasets.models import LocalBlob
-
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
 
 OBJECTS_PREFIX = "versions/objects"
 _CHUNK = 1024 * 1024
@@ -152,26 +149,3 @@ class BlobStore:
         if path not in self._made_dirs:
             os.makedirs(path, exist_ok=True)
             self._made_dirs.add(path)
-
-
-class Slice(io.RawIOBase):
-    """At most `remaining` bytes of a storage file: a byte range that still streams."""
-
-    def __init__(self, raw: BinaryIO, remaining: int) -> None:
-        self._raw, self._remaining = raw, remaining
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._remaining <= 0:
-            return 0
-        data = self._raw.read(min(len(view), self._remaining))
-        view[: len(data)] = data
-        self._remaining -= len(data)
-        return len(data)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()

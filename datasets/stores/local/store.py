@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 
+from core.streams import Slice
 from datasets.models import LocalBranch, LocalRepository, LocalTag
 
 from .. import base, validation
@@ -32,7 +33,7 @@ from ..base import (
 )
 from ..concurrency import branch_lock, run_bounded
 from . import graph, history, staging
-from .blobs import BlobStore, Slice
+from .blobs import BlobStore
 from .treedb import TreeDB
 from .trees import EMPTY_TREE, Chunking, Entry
 
