@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from labeling.services.annotations import annotation_submit
@@ -30,3 +33,18 @@ def version(api, lead, labelled, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         api(lead).post(f"/api/datasets/{slug}/versions", {"notes": "first"}, format="json")
     return slug, project, items
+
+
+@pytest.fixture(params=["local", "lakefs-emulator"])
+def any_store(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+    """Runs the test on the local store, then on lakeFS through the emulator."""
+    from tests.support.lakefs_emulator import LakeFSEmulator
+    from tests.support.snapshots import use_lakefs
+
+    if request.param == "local":
+        settings.VERSION_STORE = "local"
+        yield request.param
+        return
+    with LakeFSEmulator() as emulator:
+        use_lakefs(settings, emulator)
+        yield request.param

@@ -36,7 +36,6 @@ from tests.support.snapshots import (
     listing,
     run_inline,
     snapshot_job,
-    use_lakefs,
     wait_until,
 )
 
@@ -209,16 +208,6 @@ class Killed(BaseException):
     Raised right after the store applied the step (the commit on the job branch, the merge
     into the target): the retry must find that step's commit by the job's key, not redo it.
     """
-
-
-@pytest.fixture(params=["local", "lakefs-emulator"])
-def any_store(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
-    if request.param == "local":
-        yield request.param
-        return
-    with LakeFSEmulator() as emulator:
-        use_lakefs(settings, emulator)
-        yield request.param
 
 
 @pytest.mark.parametrize("step", ["commit", "merge"])

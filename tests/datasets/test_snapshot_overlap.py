@@ -9,7 +9,6 @@ is retried (a transient error) from the target's new head and lands L2 whole.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from django.db import connection
 from core.jobs import TransientJobError
 from core.models import Job
 from datasets.stores import get_version_store
-from tests.support.lakefs_emulator import LakeFSEmulator
 from tests.support.snapshots import (
     dataset_of,
     labelled_project,
@@ -26,7 +24,6 @@ from tests.support.snapshots import (
     relabel,
     run_inline,
     snapshot_job,
-    use_lakefs,
     wait_until,
 )
 
@@ -35,19 +32,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REPO = "overlap"
 
 
-@pytest.fixture(params=["local", "lakefs-emulator"])
-def store_kind(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
-    if request.param == "local":
-        settings.VERSION_STORE = "local"
-        yield request.param
-        return
-    with LakeFSEmulator() as emulator:
-        use_lakefs(settings, emulator)
-        yield request.param
-
-
 def test_overlapping_snapshots_of_different_labels_both_succeed_and_the_later_wins(
-    lead, store_kind, monkeypatch
+    lead, any_store, monkeypatch
 ):
     project = labelled_project(lead, 30)
     dataset = dataset_of(lead, [project], REPO)

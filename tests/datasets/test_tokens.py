@@ -9,19 +9,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from datasets.models import ReadToken
-from tests.datasets.support import create_dataset, run_snapshot
+from tests.datasets.support import create_dataset
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def released(api, lead, labelled, django_capture_on_commit_callbacks):
-    project, _ = labelled
-    slug = create_dataset(api, lead, project)
-    run_snapshot(api, lead, slug, django_capture_on_commit_callbacks)
-    api(lead).post(f"/api/datasets/{slug}/merges", {"source": "round-1"}, format="json")
-    api(lead).post(f"/api/datasets/{slug}/versions", {}, format="json")
-    return slug, project
 
 
 def _issue(api, lead, slug: str, **body) -> dict:
@@ -37,8 +27,8 @@ def _bearer(secret: str) -> APIClient:
     return client
 
 
-def test_a_read_token_downloads_its_dataset_and_is_stored_hashed(api, lead, released):
-    slug, _ = released
+def test_a_read_token_downloads_its_dataset_and_is_stored_hashed(api, lead, version):
+    slug, _, _ = version
     issued = _issue(api, lead, slug)
     secret = issued["token"]
     assert secret.startswith("alk_")
@@ -52,9 +42,9 @@ def test_a_read_token_downloads_its_dataset_and_is_stored_hashed(api, lead, rele
 
 
 def test_a_token_for_one_dataset_cannot_read_another_or_write_anything(
-    api, lead, released, django_capture_on_commit_callbacks
+    api, lead, version, django_capture_on_commit_callbacks
 ):
-    slug, project = released
+    slug, project, _ = version
     other = create_dataset(api, lead, project, slug="other-set")
     client = _bearer(_issue(api, lead, slug)["token"])
     assert client.get(f"/api/datasets/{other}/refs/main/export").status_code == 404
@@ -67,8 +57,8 @@ def test_a_token_for_one_dataset_cannot_read_another_or_write_anything(
     assert client.get(f"/api/projects/{project.pk}/").status_code == 403
 
 
-def test_expired_and_revoked_tokens_stop_at_once(api, lead, released):
-    slug, _ = released
+def test_expired_and_revoked_tokens_stop_at_once(api, lead, version):
+    slug, _, _ = version
     url = f"/api/datasets/{slug}/refs/v1/export"
     expired = _issue(api, lead, slug)
     ReadToken.objects.filter(pk=expired["id"]).update(
@@ -83,8 +73,8 @@ def test_expired_and_revoked_tokens_stop_at_once(api, lead, released):
     assert _bearer("alk_not-a-real-token").get(url).status_code == 401
 
 
-def test_token_lifetime_is_bounded(api, lead, released):
-    slug, _ = released
+def test_token_lifetime_is_bounded(api, lead, version):
+    slug, _, _ = version
     response = api(lead).post(
         f"/api/datasets/{slug}/tokens", {"name": "x", "days": 4000}, format="json"
     )
