@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from core.api.negotiation import FileNegotiation
 from core.api.ranges import ranged_response, seekable_opener
-from core.errors import NotFound
+from core.errors import NotFound, ValidationFailed
 from datasets.api.auth import read_token_dataset
 from datasets.api.views import managed_dataset
 from datasets.exporters import get_exporter
@@ -81,8 +81,23 @@ def _export_request(request: Request, dataset: Dataset, ref: str) -> ExportReque
         ref=ref,
         fmt=params.get("format", "jsonl"),
         split=params.get("split") or None,
-        media=params.get("include_media") in {"1", "true"},
+        media=_flag(params.get("include_media"), "include_media"),
     )
+
+
+def _flag(raw: str | None, field: str) -> bool:
+    if raw in (None, "", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise ValidationFailed("must be 1 or 0 (true or false)", field=field)
+
+
+def _check_object_path(path: str) -> None:
+    """A version's paths are plain relative ones (the canonical layout); store keys are opaque,
+    so ``..`` could not escape anything, but a path that looks like it never names a file."""
+    if "\\" in path or "\x00" in path or any(part in ("", ".", "..") for part in path.split("/")):
+        raise ValidationFailed("use a relative path without '.', '..' or empty parts", field="path")
 
 
 def _immutable(response: HttpResponseBase, etag: str) -> HttpResponseBase:
@@ -296,11 +311,14 @@ class ObjectView(APIView):
     def get(self, request: Request, slug: str, ref: str, path: str) -> HttpResponseBase:
         """One object of the version at ``ref`` (a manifest URL), with ``Range`` support."""
         dataset = readable_dataset(request, slug)
+        _check_object_path(path)
         commit = version_commit(dataset, ref)
         store, repo = get_version_store(), dataset.repository
         try:
             info = store.stat(repo, commit, path)
-        except (StoreNotFound, InvalidRequest) as exc:
+        except InvalidRequest as exc:  # "..", empty or over-long segments and the like
+            raise ValidationFailed(f"not a valid object path: {exc.message}", field="path") from exc
+        except StoreNotFound as exc:
             raise NotFound(f"No object {path!r} in this version.", field="path") from exc
         etag = f'"{info.checksum}"'  # the content's MD5: the same bytes, the same tag
         if request.headers.get("If-None-Match") == etag:

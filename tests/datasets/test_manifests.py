@@ -214,3 +214,18 @@ def test_on_a_presigning_lakefs_media_urls_come_from_the_listing_and_need_no_cre
         assert response.status_code == 200
         assert hashlib.sha256(body).hexdigest() == entry["sha256"]
     assert emulator.internal_errors == []
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("objects/items/../annolake.json", "path"),
+        ("export?format=coco&include_media=yes", "include_media"),
+        ("manifest?format=coco&include_media=2", "include_media"),
+    ],
+)
+def test_bad_paths_and_flags_answer_400_naming_the_field(api, lead, version, url, field):
+    slug, _, _ = version
+    response = api(lead).get(f"/api/datasets/{slug}/refs/v1/{url}")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["error"]["field"] == field
