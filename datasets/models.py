@@ -40,7 +40,8 @@ class LocalRepository(models.Model):
 
 
 class LocalRange(models.Model):
-    """A sorted run of tree entries, zlib-compressed JSON, addressed by its sha256."""
+    """A sorted run of tree entries as compact JSON (older ones zlib-compressed), addressed
+    by its sha256."""
 
     repository = models.ForeignKey(LocalRepository, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64)
@@ -252,7 +253,7 @@ class SnapshotRecord(models.Model):
 
     Written by the snapshot that made ``commit`` (datasets/services/snapshot_records.py),
     so the next snapshot of a branch whose content is this commit's rebuilds only the items
-    whose fingerprint changed. ``payload`` is zlib-compressed packed arrays (~40 bytes per
+    whose fingerprint changed. ``payload`` is packed arrays (~52 bytes per
     item): one row per commit, not one per item, so writing it costs little.
     """
 

@@ -2,9 +2,9 @@
 
 Every item a snapshot writes carries a fingerprint: a digest of every input its document
 is built from (see ``item_fingerprint``). The text and JSON inputs are digested by the
-database (``MD5`` over a length-prefixed encoding, computed in the very statement that
-returns them), the small scalars in Python, so an incremental snapshot can learn which
-items changed by reading two short columns per item instead of their texts and results.
+database when they are written (``content_digest``, labeling/digests.py), the small
+scalars and the annotators' names here, so an incremental snapshot learns which items
+changed by reading short columns per item instead of their texts and results.
 """
 
 from __future__ import annotations
@@ -17,17 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import (
-    CharField,
-    Exists,
-    F,
-    OuterRef,
-    QuerySet,
-    TextField,
-    Value,
-)
-from django.db.models.expressions import Combinable
-from django.db.models.functions import MD5, Cast, Concat, Length
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Concat, Length
 
 import datasets.layout
 import labeling.agreement
@@ -46,8 +37,8 @@ SCAN_CHUNK = 20000
 INCLUDE = ("accepted", "completed")
 # The item fields a document is built from, in the order of the rows below.
 ITEM_FIELDS = ("pk", "external_id", "text", "media_sha256", "media_ext", "width", "height",
-               "meta", "state", "agreement", "digest")  # fmt: skip
-DIGEST_FIELDS = ("pk", "width", "height", "state", "agreement", "digest")
+               "meta", "state", "agreement", "content_digest")  # fmt: skip
+DIGEST_FIELDS = ("pk", "width", "height", "state", "agreement", "content_digest")
 
 
 def _code_digest() -> str:
@@ -63,39 +54,31 @@ def _code_digest() -> str:
 CODE_DIGEST = _code_digest()
 
 
-def _piece(expression: Combinable | str) -> list[Any]:
-    """``<length>:<text>`` (NULL gives ``:``): concatenated pieces decode unambiguously."""
-    value = F(expression) if isinstance(expression, str) else expression
-    text = Cast(value, TextField())
-    return [Cast(Length(text), CharField()), Value(":"), text]
-
-
-def _md5_of(*expressions: Combinable | str) -> MD5:
-    parts = [part for expression in expressions for part in _piece(expression)]
-    return MD5(Concat(*parts, output_field=TextField()))
-
-
-def _item_digest() -> MD5:
-    """The item's text and JSON inputs (the scalars are hashed in Python, exactly)."""
-    return _md5_of("external_id", "text", "media_sha256", "media_ext", "meta")
-
-
-def _annotation_digest() -> MD5:
-    """All an annotation contributes to a document: its annotator's name, status, result."""
-    return _md5_of("status", "user__username", "result")
-
-
-def fingerprint_context(project: Project, *, include: str) -> bytes:
-    """What every document of ``project`` depends on besides its own rows."""
-    return repr(
+def fingerprint_context(project: Project, *, include: str) -> Any:
+    """What every document of ``project`` depends on besides its own rows, as a started MD5
+    (each item's fingerprint continues a copy of it)."""
+    context = repr(
         (CODE_DIGEST, FORMAT_VERSION, include, project.pk, project.kind,
          schema_hash(project_schema(project)))
     ).encode()  # fmt: skip
+    return hashlib.md5(context, usedforsecurity=False)
 
 
-def item_fingerprint(context: bytes, row: tuple, annotation_digests: list[str]) -> bytes:
-    """The 16-byte fingerprint of one item from its ``DIGEST_FIELDS`` row and the digests of
-    its non-rejected annotations: equal fingerprints mean equal documents."""
+def _note() -> Concat:
+    """One annotation's part of its item's fingerprint, made by the database: its fixed-width
+    ``content_digest``, then its annotator's name length-prefixed, so a list of them joined
+    by commas decodes unambiguously."""
+    name = F("user__username")
+    return Concat(
+        "content_digest", Cast(Length(name), CharField()), Value(":"), name,
+        output_field=TextField(),
+    )  # fmt: skip
+
+
+def item_fingerprint(context: Any, row: tuple, annotation_digests: list[str]) -> bytes:
+    """The 16-byte fingerprint of one item from its ``DIGEST_FIELDS`` row and the
+    note (``_note``) of each of its non-rejected annotations: equal fingerprints mean
+    equal documents."""
     pk, width, height, state, agreement, digest = row
     # Order-free: sorted (one digest, the usual k = 1, is its own sorted join).
     notes = (
@@ -104,9 +87,11 @@ def item_fingerprint(context: bytes, row: tuple, annotation_digests: list[str]) 
         else ",".join(sorted(annotation_digests))
     )
     # !r keeps floats exact (shortest round-trip form), unlike the databases' text casts, and
-    # quotes the state; ints, None and hex digests cannot contain the separators.
-    scalars = f"{pk}|{width}|{height}|{state!r}|{agreement!r}|{digest}|{notes}"
-    return hashlib.md5(context + scalars.encode(), usedforsecurity=False).digest()
+    # quotes the state; ints, None and hex digests cannot contain the separators, and the
+    # notes come last.
+    fingerprint = context.copy()
+    fingerprint.update(f"{pk}|{width}|{height}|{state!r}|{agreement!r}|{digest}|{notes}".encode())
+    return fingerprint.digest()
 
 
 def _annotations(item_ids: list[int], fields: tuple[str, ...]) -> QuerySet:
@@ -121,7 +106,7 @@ def _annotations(item_ids: list[int], fields: tuple[str, ...]) -> QuerySet:
         rows = rows.filter(item_id__gte=item_ids[0], item_id__lte=item_ids[-1])
     else:
         rows = rows.filter(item_id__in=item_ids)
-    return rows.annotate(digest=_annotation_digest()).values_list("item_id", *fields)
+    return rows.annotate(note=_note()).values_list("item_id", *fields)
 
 
 def _annotations_by_item(
@@ -132,22 +117,21 @@ def _annotations_by_item(
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     digests: dict[int, list[str]] = defaultdict(list)
     wanted = set(item_ids)
-    fields = ("user__username", "status", "result", "digest")
-    for item_id, username, status, result, digest in _annotations(item_ids, fields):
+    fields = ("user__username", "status", "result", "note")
+    for item_id, username, status, result, note in _annotations(item_ids, fields):
         if item_id in wanted:
             grouped[item_id].append({"annotator": username, "status": status, "result": result})
-            digests[item_id].append(digest)
+            digests[item_id].append(note)
     for notes in grouped.values():
         notes.sort(key=lambda a: a["annotator"])
     return grouped, digests
 
 
 def _annotation_digests(item_ids: list[int]) -> dict[int, list[str]]:
+    """Notes by item id: of the chunk's items, and maybe of others (never looked up)."""
     grouped: dict[int, list[str]] = defaultdict(list)
-    wanted = set(item_ids)
-    for item_id, digest in _annotations(item_ids, ("digest",)):
-        if item_id in wanted:
-            grouped[item_id].append(digest)
+    for item_id, note in _annotations(item_ids, ("note",)):
+        grouped[item_id].append(note)
     return grouped
 
 
@@ -180,25 +164,29 @@ def _included(project: Project, include: str, only: Collection[int] | None) -> I
     """The item queries whose union is the snapshot's candidates, per batch of ``only``.
 
     ``accepted``: items with a reviewer-accepted annotation (those without a final label are
-    dropped by the caller). ``completed``: items that have all k annotations.
+    dropped by the caller). ``completed``: items that have all k annotations. A batch of
+    ``only`` is one query by primary key: the per-state index walks would read every
+    candidate of the project to find a thousand scattered ones.
     """
-    items = Item.objects.filter(project=project).annotate(digest=_item_digest())
+    items = Item.objects.filter(project=project)
     if include == "completed":
-        queries = [items.filter(state=state) for state in (Item.State.SUBMITTED, Item.State.DONE)]
+        states = (Item.State.SUBMITTED, Item.State.DONE)
+        queries = [items.filter(state=state) for state in states]
+        candidates = items.filter(state__in=states)
     else:
         accepted = Annotation.objects.filter(item=OuterRef("pk"), status=Annotation.Status.ACCEPTED)
-        queries = [items.filter(Exists(accepted))]
+        queries = [candidates := items.filter(Exists(accepted))]
     if only is None:
         yield queries
         return
     wanted = sorted(only)
     for start in range(0, len(wanted), CHUNK):
-        batch = wanted[start : start + CHUNK]
-        yield [query.filter(pk__in=batch) for query in queries]
+        yield [candidates.filter(pk__in=wanted[start : start + CHUNK])]
 
 
-def project_fingerprints(project: Project, *, include: str) -> Iterator[tuple[int, bytes]]:
-    """(item id, fingerprint) of every candidate item of one project, in id order.
+def project_fingerprints(project: Project, *, include: str) -> Iterator[list[tuple[int, bytes]]]:
+    """(item id, fingerprint) of every candidate item of one project, in id order, a chunk
+    (a list) at a time.
 
     Reads only ids, scalars and digests: what ``project_records`` would build documents from
     is not fetched. Candidates include ``accepted`` items without a final label, which
@@ -208,8 +196,9 @@ def project_fingerprints(project: Project, *, include: str) -> Iterator[tuple[in
     for queries in _included(project, include, None):
         for chunk in _chunks(queries, DIGEST_FIELDS, SCAN_CHUNK):
             digests = _annotation_digests([row[0] for row in chunk])
-            for row in chunk:
-                yield row[0], item_fingerprint(context, row, digests.get(row[0], []))
+            yield [
+                (row[0], item_fingerprint(context, row, digests.get(row[0], []))) for row in chunk
+            ]
 
 
 def project_records(
@@ -228,7 +217,7 @@ def project_records(
 
 
 def _records(
-    project: Project, include: str, schema: Any, context: bytes, chunk: list[tuple]
+    project: Project, include: str, schema: Any, context: Any, chunk: list[tuple]
 ) -> Iterator[ItemRecord]:
     by_item, digests = _annotations_by_item([row[0] for row in chunk])
     for row in chunk:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from labeling.digests import ANNOTATION_DIGEST, DIGEST_LENGTH, ITEM_DIGEST
+
 
 class Role(models.TextChoices):
     ANNOTATOR = "annotator"
@@ -102,6 +104,11 @@ class Item(models.Model):
     pre_annotation = models.JSONField(null=True, blank=True)
     ground_truth = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    content_digest = models.GeneratedField(
+        expression=ITEM_DIGEST,
+        output_field=models.CharField(max_length=DIGEST_LENGTH),
+        db_persist=True,
+    )
 
     class Meta:
         indexes = [
@@ -208,6 +215,11 @@ class Annotation(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    content_digest = models.GeneratedField(
+        expression=ANNOTATION_DIGEST,
+        output_field=models.CharField(max_length=DIGEST_LENGTH),
+        db_persist=True,
+    )
 
     class Meta:
         indexes = [

@@ -28,7 +28,8 @@ from datasets.layout import CARD_PATH
 from datasets.models import Dataset, SnapshotRecord
 from datasets.stores.base import VersionStore
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
+_MAGIC = b"ALSR"  # v1 payloads were one zlib stream; they decode as None (a full rebuild)
 MANAGED_PREFIXES = ("items/", "media/")
 # How far down a branch's log to look for a recorded commit: a snapshot's own commit sits
 # right below the merge commit that brought it in (one or two levels per merge).
@@ -137,19 +138,29 @@ def is_managed(path: str) -> bool:
 
 
 def encode(table: Table, card: str) -> bytes:
+    """Magic, then the zlib-compressed header and id columns, then the 16-byte columns raw.
+
+    Fingerprints and checksums are digests: zlib cannot shrink them and spent most of the
+    encoding time trying.
+    """
     header = json.dumps(
         {"version": PAYLOAD_VERSION, "card": card, "keys": table.keys, "media": table.media}
     ).encode()
-    body = b"".join(
-        [struct.pack("<II", len(header), len(table)), header, table.ids.tobytes(),
-         table.projects.tobytes(), table.groups.tobytes(), bytes(table.fingerprints),
-         bytes(table.checksums)]
-    )  # fmt: skip
-    return zlib.compress(body, 1)
+    columns = [table.ids.tobytes(), table.projects.tobytes(), table.groups.tobytes()]
+    packed = zlib.compress(
+        b"".join([struct.pack("<II", len(header), len(table)), header, *columns]), 1
+    )
+    return b"".join(
+        [_MAGIC, struct.pack("<I", len(packed)), packed, table.fingerprints, table.checksums]
+    )
 
 
 def decode(commit: str, payload: bytes) -> State | None:
-    body = zlib.decompress(payload)
+    if payload[: len(_MAGIC)] != _MAGIC:
+        return None
+    (packed_size,) = struct.unpack_from("<I", payload, len(_MAGIC))
+    start = len(_MAGIC) + 4
+    body = zlib.decompress(payload[start : start + packed_size])
     size, count = struct.unpack_from("<II", body)
     offset = 8 + size
     header = json.loads(body[8:offset])
@@ -160,8 +171,9 @@ def decode(commit: str, payload: bytes) -> State | None:
         end = offset + count * column.itemsize
         column.frombytes(body[offset:end])
         offset = end
-    table.fingerprints = bytearray(body[offset : offset + 16 * count])
-    table.checksums = bytearray(body[offset + 16 * count : offset + 32 * count])
+    digests = start + packed_size
+    table.fingerprints = bytearray(payload[digests : digests + 16 * count])
+    table.checksums = bytearray(payload[digests + 16 * count : digests + 32 * count])
     table.keys = [None if keys is None else tuple(keys) for keys in header["keys"]]
     table._group_of = {keys: group for group, keys in enumerate(table.keys)}
     table.media = {int(item_id): path for item_id, path in header["media"].items()}
@@ -190,16 +202,12 @@ def record_find(*, store: VersionStore, dataset: Dataset, head: str) -> State | 
     return decode(commit, bytes(payload[0])) if payload else None
 
 
-def record_save(*, dataset: Dataset, commits: list[str], table: Table, card: str) -> None:
-    """Record ``table`` for each of ``commits`` (commits with the very same content)."""
-    if not commits:
-        return
-    payload = encode(table, card)
-    for commit in commits:
-        SnapshotRecord.objects.update_or_create(
-            dataset=dataset,
-            commit=commit,
-            defaults={"items": len(table), "payload": payload},
-        )
+def record_save(*, dataset: Dataset, commit: str, table: Table, card: str) -> None:
+    """Record ``table`` as the content of ``commit``."""
+    SnapshotRecord.objects.update_or_create(
+        dataset=dataset,
+        commit=commit,
+        defaults={"items": len(table), "payload": encode(table, card)},
+    )
     old = SnapshotRecord.objects.filter(dataset=dataset).order_by("-pk")[KEEP_PER_DATASET:]
     SnapshotRecord.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()

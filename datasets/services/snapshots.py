@@ -169,22 +169,25 @@ def _incremental_plan(
     table, index = base.table, base.table.index()
     rebuild: dict[int, list[int]] = {}
     plan = _Plan("incremental", base=base, rebuild=rebuild)
+    # Locals: this loop runs once per item of the dataset, the bulk of a re-snapshot.
+    kept, fingerprints, sources = plan.kept, table.fingerprints, table.projects
     done = 0
     for project in projects:
         changed = rebuild[project.pk] = []
-        for pk, fingerprint in project_fingerprints(project, include=include):
-            row = index.get(pk)
-            if (
-                row is not None
-                and table.fingerprint(row) == fingerprint
-                and table.projects[row] == project.pk
-            ):
-                plan.kept.append(row)
-            else:
-                changed.append(pk)
-            done += 1
-            if done % (10 * PROGRESS_EVERY) == 0:
-                progress.set(done, message=f"Compared {done} items")
+        project_id = project.pk
+        for chunk in project_fingerprints(project, include=include):
+            for pk, fingerprint in chunk:
+                row = index.get(pk)
+                if (
+                    row is not None
+                    and fingerprints[16 * row : 16 * row + 16] == fingerprint
+                    and sources[row] == project_id
+                ):
+                    kept.append(row)
+                else:
+                    changed.append(pk)
+            done += len(chunk)
+            progress.set(done, message=f"Compared {done} items")
     return plan
 
 
@@ -246,8 +249,8 @@ def _same_tree_after_merge(store: VersionStore, repo: str, made: str, merged: st
 
     True when the target had not moved since the work branch left it: its head before the
     merge (``merged``'s first parent) is ``made``'s parent, the merge base, and a three-way
-    merge onto an unchanged base takes the source whole. Recording ``merged`` too spares the
-    next snapshot a diff of the two commits.
+    merge onto an unchanged base takes the source whole. Recording ``merged`` instead spares
+    the next snapshot a diff of the two commits.
     """
     made_parents = store.get_commit(repo, made).parents
     merged_parents = store.get_commit(repo, merged).parents
@@ -339,7 +342,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         except NoChanges:
             # The work branch's head already holds exactly this content: record it as such.
             head = store.branch_head(repo, work)
-            record_save(dataset=dataset, commits=[head], table=table, card=card_checksum)
+            record_save(dataset=dataset, commit=head, table=table, card=card_checksum)
             store.delete_branch(repo, work)
             return {
                 **summary,
@@ -350,7 +353,7 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
             }
         laps.lap("commit")
         # A commit found by its key (a retry) is this content only if nothing came after it.
-        recorded = [made] if made == store.branch_head(repo, work) else []
+        recorded = made if made == store.branch_head(repo, work) else None
         try:
             merged = store.merge(
                 repo,
@@ -369,8 +372,9 @@ def snapshot_build(job: Job, progress: Progress) -> dict[str, Any]:
         store.delete_branch(repo, work)
         laps.lap("merge")
         if recorded and _same_tree_after_merge(store, repo, made, merged):
-            recorded.append(merged)
-        record_save(dataset=dataset, commits=recorded, table=table, card=card_checksum)
+            recorded = merged  # the next snapshot starts from it, sparing it a diff
+        if recorded:
+            record_save(dataset=dataset, commit=recorded, table=table, card=card_checksum)
         laps.lap("record")
     except StoreUnavailable as exc:
         raise TransientJobError(str(exc)) from exc

@@ -149,7 +149,7 @@ def _insert_sql(project_id: int) -> tuple[str, list[Any]]:
     now = timezone.now()
     columns, values, params = [], [], []
     for field in Item._meta.concrete_fields:
-        if field.primary_key or field.column is None:
+        if field.primary_key or field.column is None or field.generated:
             continue
         columns.append(qn(field.column))
         if field.column in STAGED:

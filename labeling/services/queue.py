@@ -61,7 +61,7 @@ _OPEN_ITEMS = {
         "i.order_key, i.id",
     ),
 }
-_ITEM_COLUMNS = ", ".join(f"i.{f.column}" for f in Item._meta.concrete_fields)
+_ITEM_COLUMNS = ", ".join(f"i.{f.column}" for f in Item._meta.concrete_fields if not f.generated)
 _OWN_LEASE = (
     "SELECT 1 FROM labeling_lease o WHERE o.project_id = %(project)s AND o.user_id = %(user)s"
     " AND o.kind = 'annotate'"

@@ -10,14 +10,14 @@ tokens.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import F, Model
+from django.db import transaction
+from django.db.models import F
 
 from datasets.models import LocalBlob, LocalBranch, LocalStagedObject
 
 from .blobs import Blob
+from .bulk import Target, insert_many
 from .trees import Change, Entry
 
 StagedWrite = tuple[str, Blob | None, str]  # path, blob (None: delete), content type
@@ -50,18 +50,16 @@ def stage(branch_id: int, writes: Sequence[StagedWrite]) -> None:
         }
         inline = {b.sha256: b.inline for _, b, _ in writes if b and b.inline is not None}
         # The bytes first, then the rows that refer to them.
-        _insert_many(_BLOB_COLUMNS, list(inline.items()), _blob_conflict)
-        _insert_many(_STAGED_COLUMNS, list(rows.values()), _staged_conflict)
+        insert_many(_BLOB_COLUMNS, list(inline.items()), _blob_conflict)
+        insert_many(_STAGED_COLUMNS, list(rows.values()), _staged_conflict)
 
 
-# (model, columns, PostgreSQL array types for unnest)
-_BLOB_COLUMNS = (LocalBlob, ("sha256", "data"), ("text", "bytea"))
-_STAGED_COLUMNS = (
+_BLOB_COLUMNS: Target = (LocalBlob, ("sha256", "data"), ("text", "bytea"))
+_STAGED_COLUMNS: Target = (
     LocalStagedObject,
     ("branch_id", "path", "sha256", "checksum", "size", "content_type", "seq"),
     ("bigint", "text", "text", "text", "bigint", "text", "bigint"),
 )
-_ROWS_PER_STATEMENT = 500  # SQLite: x 7 parameters, far below its limit
 
 
 def _blob_conflict(quote: Callable[[str], str]) -> str:
@@ -72,42 +70,6 @@ def _staged_conflict(quote: Callable[[str], str]) -> str:
     updated = ("sha256", "checksum", "size", "content_type", "seq")
     sets = ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in updated)
     return f"ON CONFLICT ({quote('branch_id')}, {quote('path')}) DO UPDATE SET {sets}"
-
-
-def _insert_many(
-    target: tuple[type[Model], tuple[str, ...], tuple[str, ...]],
-    rows: list[tuple[Any, ...]],
-    conflict: Callable[[Callable[[str], str]], str],
-) -> None:
-    """INSERT ... ON CONFLICT for many rows in few statements.
-
-    executemany costs a statement per row (~60 us each on PostgreSQL), and Django's psycopg
-    cursor binds client-side, quoting every value with regexes (~25 us a row). So PostgreSQL
-    gets one binary array per column (`unnest`, ~5 us a row, on Django's connection and
-    transaction) and SQLite multi-row VALUES.
-    """
-    if not rows:
-        return
-    model, columns, types = target
-    quote = connection.ops.quote_name
-    table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
-    head = f"INSERT INTO {table} ({names}) "  # our identifiers, quoted
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        arrays = ", ".join(f"%b::{kind}[]" for kind in types)
-        connection.ensure_connection()
-        columns_data: list[Any] = [list(column) for column in zip(*rows, strict=True)]
-        sql = f"{head}SELECT * FROM unnest({arrays}) {conflict(quote)}"  # noqa: S608
-        with psycopg.Cursor(connection.connection) as raw:
-            raw.execute(sql, columns_data)
-        return
-    with connection.cursor() as cursor:
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-            chunk = rows[start : start + _ROWS_PER_STATEMENT]
-            sql = f"{head}VALUES {', '.join([one] * len(chunk))} {conflict(quote)}"
-            cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def _entry(path: str, sha256: str, md5: str, size: int, content_type: str) -> Entry | None:

@@ -2,8 +2,8 @@
 
 Why ranges: a commit of 100k objects must not write 100k rows, and a commit that changes a
 few paths must not rewrite the rest. A tree is a short list of range references (digest,
-first and last path, count); a range is ~1k entries stored once, as compressed JSON, under
-the sha256 of its content. Chunk boundaries are content-defined - a range ends after an
+first and last path, count); a range is ~1k entries stored once, as compact JSON, under the
+sha256 of that JSON. Chunk boundaries are content-defined - a range ends after an
 entry whose path hashes to 0 mod `target` (or at `limit` entries) - so the same entries
 always chunk the same way whatever the history: unchanged ranges are reused by reference,
 equal trees have equal digests, and a diff skips every range the two sides share without
@@ -17,15 +17,24 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
-# path, sha256 (the blob's address), md5 (the reported checksum), size, content type
+import orjson
+
+# path, sha256 (the blob's address), md5 (the reported checksum), size, content type; read
+# from a range it is the JSON array itself (decode_range), which indexes the same way.
 Entry = tuple[str, str, str, int, str]
 RangeRow = tuple[str, bytes, int]  # digest, payload, entry count: what `save` receives
 Loader = Callable[[str], Sequence[Entry]]
+# A commit reads ahead this many changes to load the ranges they fall into together, at
+# most this many ranges at once (the range cache holds 48).
+PREFETCH_CHANGES = 4096
+PREFETCH_RANGES = 16
 _path = itemgetter(0)
 
 
@@ -75,12 +84,23 @@ EMPTY_TREE = Tree(tree_digest(()), (), 0)
 
 
 def encode_range(entries: Sequence[Entry]) -> tuple[str, bytes]:
-    raw = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
-    return hashlib.sha256(raw).hexdigest(), zlib.compress(raw, 1)
+    """The range's digest and payload: its compact JSON, stored as it is.
+
+    Not compressed here: on every commit that rewrites a large tree zlib was the largest
+    cost. PostgreSQL compresses the column with lz4 instead (migration 0006).
+    """
+    raw = orjson.dumps(entries)
+    return hashlib.sha256(raw).hexdigest(), raw
 
 
 def decode_range(payload: bytes) -> list[Entry]:
-    return [tuple(e) for e in json.loads(zlib.decompress(payload))]
+    """Entries of a payload; ranges written before 0006 are zlib-compressed.
+
+    The JSON arrays serve as entries as they are (nothing mutates them): turning 100k of
+    them into tuples took longer than parsing them.
+    """
+    raw = payload if payload[:1] == b"[" else zlib.decompress(payload)
+    return orjson.loads(raw)
 
 
 class TreeBuilder:
@@ -134,10 +154,14 @@ class TreeBuilder:
 
 
 class TreeReader:
-    """Random and sequential access to a tree, loading one range at a time."""
+    """Random and sequential access to a tree, loading one range at a time (or a few ranges
+    known to be needed next, in one go, through ``prefetch``)."""
 
-    def __init__(self, tree: Tree, load: Loader) -> None:
+    def __init__(
+        self, tree: Tree, load: Loader, prefetch: Callable[[Sequence[str]], None] | None = None
+    ) -> None:
         self.tree, self.load = tree, load
+        self.prefetch = prefetch or (lambda digests: None)
         self.ranges = tree.ranges
         self._lasts = [r.last for r in tree.ranges]
 
@@ -266,12 +290,25 @@ class _Pending:
 
     def __init__(self, changes: Iterable[Change]) -> None:
         self._rest = iter(changes)
+        self._ahead: deque[Change] = deque()
         self.head: Change | None = next(self._rest, None)
+
+    def _next(self) -> Change | None:
+        return self._ahead.popleft() if self._ahead else next(self._rest, None)
 
     def below(self, upper: str | None) -> Iterator[Change]:
         while self.head is not None and (upper is None or self.head[0] < upper):
-            change, self.head = self.head, next(self._rest, None)
+            change, self.head = self.head, self._next()
             yield change
+
+    def paths_ahead(self, count: int) -> Iterator[str]:
+        """The paths of the next ``count`` changes, read ahead but not consumed."""
+        for change in islice(self._rest, count - len(self._ahead) - 1):
+            self._ahead.append(change)
+        if self.head is not None:
+            yield self.head[0]
+        for path, _ in self._ahead:
+            yield path
 
 
 def overlay(
@@ -284,15 +321,38 @@ def overlay(
     pending = _Pending(changes)
     changed = False
     ranges = reader.ranges or (None,)
+    fetched = 0  # ranges before this index were prefetched (or are not needed)
     for index, ref in enumerate(ranges):
         upper = reader.ranges[index + 1].first if index + 1 < len(reader.ranges) else None
         head = pending.head
         if ref is not None and (head is None or (upper is not None and head[0] >= upper)):
             builder.add_range(ref)
             continue
+        if ref is not None and index >= fetched:
+            fetched = _prefetch(reader, index, pending)
         entries = reader.load(ref.digest) if ref is not None else ()
         changed |= _merge_span(entries, pending.below(upper), builder)
     return builder.finish(), changed
+
+
+def _prefetch(reader: TreeReader, index: int, pending: _Pending) -> int:
+    """Load in one go range ``index`` and the next ranges the coming changes fall into (up
+    to PREFETCH_RANGES); return the index after the last one loaded.
+
+    Every range up to that one which the overlay will open holds one of the changes looked
+    at (they are sorted), so it was loaded here too.
+    """
+    firsts = [ref.first for ref in reader.ranges]
+    wanted = [index]
+    for path in pending.paths_ahead(PREFETCH_CHANGES):
+        # Range i takes the paths in [first_i, first_i+1), as in `overlay`.
+        position = max(bisect_right(firsts, path, lo=wanted[-1]) - 1, wanted[-1])
+        if position != wanted[-1]:
+            if len(wanted) == PREFETCH_RANGES:
+                break
+            wanted.append(position)
+    reader.prefetch([reader.ranges[i].digest for i in wanted])
+    return wanted[-1] + 1
 
 
 def _merge_span(entries: Sequence[Entry], span: Iterator[Change], builder: TreeBuilder) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import zlib
 from collections.abc import Sequence
 
 from datasets.stores.local.trees import (
@@ -15,6 +17,7 @@ from datasets.stores.local.trees import (
     TreeReader,
     decode_range,
     diff_trees,
+    encode_range,
     overlay,
 )
 
@@ -41,8 +44,9 @@ class Ranges:
     def builder(self, chunking: Chunking = SMALL) -> TreeBuilder:
         return TreeBuilder(chunking, self.load, self.save)
 
-    def reader(self, tree: Tree) -> TreeReader:
-        return TreeReader(tree, self.load)
+    def reader(self, tree: Tree, *, prefetch: list[list[str]] | None = None) -> TreeReader:
+        """With ``prefetch``, record each batch the reader asks for (and load nothing)."""
+        return TreeReader(tree, self.load, None if prefetch is None else prefetch.append)
 
 
 def entry(path: str, content: str = "x") -> Entry:
@@ -119,7 +123,7 @@ def test_reader_finds_lists_and_seeks() -> None:
     ranges = Ranges()
     paths = [f"{p}/{i:03d}" for p in ("a", "b", "c") for i in range(50)]
     reader = ranges.reader(build(ranges, [entry(p) for p in paths]))
-    assert reader.get("b/017") == entry("b/017")
+    assert tuple(reader.get("b/017") or ()) == entry("b/017")
     assert reader.get("b/999") is None
     assert reader.get("0") is None
     assert [e[0] for e in reader.entries(prefix="b/")] == paths[50:100]
@@ -133,3 +137,32 @@ def test_ranges_never_exceed_the_limit() -> None:
     ranges = Ranges()
     tree = build(ranges, [entry(f"p{i:04d}") for i in range(95)], Chunking(target=2**30, limit=10))
     assert [r.count for r in tree.ranges] == [10] * 9 + [5]
+
+
+def test_a_commit_loads_the_ranges_its_changes_fall_into_together() -> None:
+    ranges = Ranges()
+    tree = build(ranges, [entry(f"k/{i:05d}") for i in range(3000)])
+    changes = {f"k/{i:05d}": entry(f"k/{i:05d}", "v2") for i in range(0, 3000, 50)}
+    batches: list[list[str]] = []
+    new, changed = overlay(
+        ranges.reader(tree, prefetch=batches), sorted(changes.items()), ranges.builder()
+    )
+    assert changed
+    touched = {r.digest for r in tree.ranges} - {r.digest for r in new.ranges}
+    asked = [digest for batch in batches for digest in batch]
+    assert len(asked) == len(set(asked))  # no range asked for twice
+    assert touched <= set(asked)
+    assert len(batches) < len(touched) / 4  # up to 16 a batch
+    assert new == build(
+        ranges, [changes.get(f"k/{i:05d}") or entry(f"k/{i:05d}") for i in range(3000)]
+    )
+
+
+def test_ranges_are_compact_json_and_older_zlib_payloads_still_read() -> None:
+    entries = [entry(f"items/{i}.json", "é" * i) for i in range(5)]
+    digest, payload = encode_range(entries)
+    compact = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    assert payload == compact
+    assert digest == hashlib.sha256(compact).hexdigest()
+    for stored in (payload, zlib.compress(compact, 1)):
+        assert [tuple(e) for e in decode_range(stored)] == entries
