@@ -11,13 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, TextField, Value
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Concat, Length
 
 import datasets.layout
@@ -31,9 +42,8 @@ from labeling.schemas import schema_hash
 from labeling.services.annotations import project_schema
 
 CHUNK = 2000
-# Fingerprint rows are small (ids, scalars, digests): fewer, larger chunks save round trips
-# and query compilation, which dominate a scan of unchanged items.
-SCAN_CHUNK = 20000
+# Rows of the fingerprint scan handed over by libpq at a time while PostgreSQL streams them.
+SCAN_BATCH = 2000
 INCLUDE = ("accepted", "completed")
 # The item fields a document is built from, in the order of the rows below.
 ITEM_FIELDS = ("pk", "external_id", "text", "media_sha256", "media_ext", "width", "height",
@@ -64,18 +74,18 @@ def fingerprint_context(project: Project, *, include: str) -> Any:
     return hashlib.md5(context, usedforsecurity=False)
 
 
-def _note() -> Concat:
+def _note(relation: str = "") -> Concat:
     """One annotation's part of its item's fingerprint, made by the database: its fixed-width
     ``content_digest``, then its annotator's name length-prefixed, so a list of them joined
-    by commas decodes unambiguously."""
-    name = F("user__username")
+    by commas decodes unambiguously. ``relation``: the path to the annotation, if any."""
+    name = F(f"{relation}user__username")
     return Concat(
-        "content_digest", Cast(Length(name), CharField()), Value(":"), name,
+        f"{relation}content_digest", Cast(Length(name), CharField()), Value(":"), name,
         output_field=TextField(),
     )  # fmt: skip
 
 
-def item_fingerprint(context: Any, row: tuple, annotation_digests: list[str]) -> bytes:
+def item_fingerprint(context: Any, row: Sequence[Any], annotation_digests: list[str]) -> bytes:
     """The 16-byte fingerprint of one item from its ``DIGEST_FIELDS`` row and the
     note (``_note``) of each of its non-rejected annotations: equal fingerprints mean
     equal documents."""
@@ -127,14 +137,6 @@ def _annotations_by_item(
     return grouped, digests
 
 
-def _annotation_digests(item_ids: list[int]) -> dict[int, list[str]]:
-    """Notes by item id: of the chunk's items, and maybe of others (never looked up)."""
-    grouped: dict[int, list[str]] = defaultdict(list)
-    for item_id, note in _annotations(item_ids, ("note",)):
-        grouped[item_id].append(note)
-    return grouped
-
-
 def _chunks(
     queries: list[QuerySet], fields: tuple[str, ...], size: int = CHUNK
 ) -> Iterator[list[tuple]]:
@@ -160,45 +162,88 @@ def _chunks(
         last = chunk[-1][0]
 
 
-def _included(project: Project, include: str, only: Collection[int] | None) -> Iterator[list]:
-    """The item queries whose union is the snapshot's candidates, per batch of ``only``.
-
-    ``accepted``: items with a reviewer-accepted annotation (those without a final label are
-    dropped by the caller). ``completed``: items that have all k annotations. A batch of
-    ``only`` is one query by primary key: the per-state index walks would read every
-    candidate of the project to find a thousand scattered ones.
-    """
+def _candidates(project: Project, include: str) -> QuerySet:
+    """The snapshot's candidate items. ``accepted``: items with a reviewer-accepted
+    annotation (those without a final label are dropped by the caller). ``completed``: items
+    that have all k annotations."""
     items = Item.objects.filter(project=project)
     if include == "completed":
-        states = (Item.State.SUBMITTED, Item.State.DONE)
-        queries = [items.filter(state=state) for state in states]
-        candidates = items.filter(state__in=states)
+        return items.filter(state__in=(Item.State.SUBMITTED, Item.State.DONE))
+    accepted = Annotation.objects.filter(item=OuterRef("pk"), status=Annotation.Status.ACCEPTED)
+    return items.filter(Exists(accepted))
+
+
+def _included(project: Project, include: str, only: Collection[int] | None) -> Iterator[list]:
+    """The item queries whose union is the candidates, per batch of ``only``.
+
+    All of them: one query per state, each walking its own index range in id order (see
+    ``_chunks``). A batch of ``only`` is one query by primary key: the per-state index walks
+    would read every candidate of the project to find a thousand scattered ones.
+    """
+    candidates = _candidates(project, include)
+    if only is not None:
+        wanted = sorted(only)
+        for start in range(0, len(wanted), CHUNK):
+            yield [candidates.filter(pk__in=wanted[start : start + CHUNK])]
+    elif include == "completed":
+        items = Item.objects.filter(project=project)
+        yield [items.filter(state=state) for state in (Item.State.SUBMITTED, Item.State.DONE)]
     else:
-        accepted = Annotation.objects.filter(item=OuterRef("pk"), status=Annotation.Status.ACCEPTED)
-        queries = [candidates := items.filter(Exists(accepted))]
-    if only is None:
-        yield queries
-        return
-    wanted = sorted(only)
-    for start in range(0, len(wanted), CHUNK):
-        yield [candidates.filter(pk__in=wanted[start : start + CHUNK])]
+        yield [candidates]
 
 
-def project_fingerprints(project: Project, *, include: str) -> Iterator[list[tuple[int, bytes]]]:
-    """(item id, fingerprint) of every candidate item of one project, in id order, a chunk
-    (a list) at a time.
+def project_fingerprints(project: Project, *, include: str) -> tuple[array[int], bytearray]:
+    """The ids of every candidate item of one project, in order, and their fingerprints
+    (16 bytes each, in the same order).
 
-    Reads only ids, scalars and digests: what ``project_records`` would build documents from
-    is not fetched. Candidates include ``accepted`` items without a final label, which
-    ``project_records`` drops: they are simply never recorded, so always rebuilt.
+    One statement joins items to their non-rejected annotations (so every fingerprint comes
+    from one consistent read), and PostgreSQL streams its rows while they are hashed here:
+    the database's work and ours overlap. Reads only ids, scalars and digests. Candidates
+    include ``accepted`` items without a final label, which ``project_records`` drops: they
+    are simply never recorded, so always rebuilt.
     """
     context = fingerprint_context(project, include=include)
-    for queries in _included(project, include, None):
-        for chunk in _chunks(queries, DIGEST_FIELDS, SCAN_CHUNK):
-            digests = _annotation_digests([row[0] for row in chunk])
-            yield [
-                (row[0], item_fingerprint(context, row, digests.get(row[0], []))) for row in chunk
-            ]
+    rows = (
+        _candidates(project, include)
+        .annotate(
+            live=FilteredRelation(
+                "annotations", condition=~Q(annotations__status=Annotation.Status.REJECTED)
+            ),
+            note=_note("live__"),
+        )
+        .order_by("pk")
+        .values_list(*DIGEST_FIELDS, "live__content_digest", "note")
+    )
+    ids, fingerprints = array("q"), bytearray()
+    item: list[Any] | None = None  # the item whose rows are being read, and its notes
+    notes: list[str] = []
+    for *fields, annotated, note in _stream(rows):
+        if item is None or fields[0] != item[0]:
+            if item is not None:
+                ids.append(item[0])
+                fingerprints += item_fingerprint(context, item, notes)
+            item, notes = fields, []
+        if annotated is not None:
+            notes.append(note)
+    if item is not None:
+        ids.append(item[0])
+        fingerprints += item_fingerprint(context, item, notes)
+    return ids, fingerprints
+
+
+def _stream(rows: QuerySet) -> Iterator[tuple]:
+    """The rows of one query as the database produces them, on Django's connection (and so
+    in its transaction); nothing else may use the connection until they are all read."""
+    sql, params = rows.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            yield from cursor.stream(sql, params, size=SCAN_BATCH)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(SCAN_BATCH):
+            yield from batch
 
 
 def project_records(

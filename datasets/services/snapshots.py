@@ -170,24 +170,25 @@ def _incremental_plan(
     rebuild: dict[int, list[int]] = {}
     plan = _Plan("incremental", base=base, rebuild=rebuild)
     # Locals: this loop runs once per item of the dataset, the bulk of a re-snapshot.
-    kept, fingerprints, sources = plan.kept, table.fingerprints, table.projects
+    kept, recorded, sources = plan.kept, table.fingerprints, table.projects
     done = 0
     for project in projects:
         changed = rebuild[project.pk] = []
         project_id = project.pk
-        for chunk in project_fingerprints(project, include=include):
-            for pk, fingerprint in chunk:
-                row = index.get(pk)
-                if (
-                    row is not None
-                    and fingerprints[16 * row : 16 * row + 16] == fingerprint
-                    and sources[row] == project_id
-                ):
-                    kept.append(row)
-                else:
-                    changed.append(pk)
-            done += len(chunk)
-            progress.set(done, message=f"Compared {done} items")
+        ids, fingerprints = project_fingerprints(project, include=include)
+        for position, pk in enumerate(ids):
+            row = index.get(pk)
+            if (
+                row is not None
+                and recorded[16 * row : 16 * row + 16]
+                == fingerprints[16 * position : 16 * position + 16]
+                and sources[row] == project_id
+            ):
+                kept.append(row)
+            else:
+                changed.append(pk)
+        done += len(ids)
+        progress.set(done, message=f"Compared {done} items")
     return plan
 
 
