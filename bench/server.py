@@ -107,11 +107,13 @@ def tree_rss_kb(pid: int) -> int:
 
 
 class RssSampler(threading.Thread):
-    """Samples the summed RSS of a process tree; ``peak_kb`` since the last ``reset()``."""
+    """Samples the summed RSS of a process tree (or, ``tree=False``, of the process alone);
+    ``peak_kb`` since the last ``reset()``."""
 
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
+    def __init__(self, pid: int, interval: float = 0.1, *, tree: bool = True) -> None:
         super().__init__(name=f"rss-{pid}", daemon=True)
         self.pid = pid
+        self._measure = tree_rss_kb if tree else rss_kb
         self.interval = interval
         self.peak_kb = 0
         self.last_kb = 0
@@ -124,7 +126,7 @@ class RssSampler(threading.Thread):
             self._stop_event.wait(self.interval)
 
     def sample(self) -> int:
-        value = tree_rss_kb(self.pid)
+        value = self._measure(self.pid)
         with self._lock:
             self.last_kb = value
             self.peak_kb = max(self.peak_kb, value)
@@ -132,7 +134,7 @@ class RssSampler(threading.Thread):
 
     def reset(self) -> int:
         """Start a new peak from the current RSS; returns that RSS (KiB)."""
-        value = tree_rss_kb(self.pid)
+        value = self._measure(self.pid)
         with self._lock:
             self.last_kb = value
             self.peak_kb = value

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -14,26 +15,24 @@ R = TypeVar("R")
 def run_bounded(
     fn: Callable[[T], R], items: Iterable[T], *, workers: int, name: str = "store"
 ) -> Iterator[R]:
-    """Apply `fn` to every item on `workers` threads; yield results as they complete.
+    """Apply `fn` to every item on `workers` threads; yield the results in item order.
 
     At most 2 x `workers` items are in flight, so a lazy iterable of 100k objects is never
-    materialised. The first failure stops submitting, lets in-flight calls finish (an upload
-    cut off half way helps nobody) and is raised.
+    materialised. Waiting on the oldest call (not on whichever finishes first) keeps the
+    per-item cost to one future: `wait(FIRST_COMPLETED)` installed a waiter on every
+    pending future for every item. The first failure stops submitting, lets in-flight
+    calls finish (an upload cut off half way helps nobody) and is raised.
     """
     window = max(1, workers) * 2
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix=name) as pool:
-        pending: set[Future[R]] = set()
+        pending: deque[Future[R]] = deque()
         try:
             for item in items:
                 if len(pending) >= window:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield future.result()
-                pending.add(pool.submit(fn, item))
+                    yield pending.popleft().result()
+                pending.append(pool.submit(fn, item))
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
+                yield pending.popleft().result()
         finally:
             for future in pending:
                 future.cancel()
