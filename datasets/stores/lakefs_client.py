@@ -10,6 +10,7 @@ capped exponential backoff and jitter. 400/401/403/404/409/412/416 fail at once.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -197,6 +198,13 @@ def call_once(
     raise StoreUnavailable(f"{what}: gave up after {policy.attempts} attempts: {error}")
 
 
+@functools.cache
+def _split_host(host: str) -> tuple[str, str]:
+    """``http://h:p/api/v1`` -> (``http://h:p``, ``/api/v1``)."""
+    url = urllib3.util.parse_url(host)
+    return f"{url.scheme}://{url.netloc}", url.path or ""
+
+
 def raw_request(
     client: LakeFSClient,
     method: str,
@@ -219,15 +227,19 @@ def raw_request(
     resolved = resource.format(**{k: quote(v, safe="") for k, v in path_params.items()})
     all_headers = dict(headers)
     api_client.update_params_for_auth(all_headers, [], AUTH_SETTINGS, resolved, method, None)
-    url = f"{api_client.configuration.host}{resolved}?{urlencode(query)}"
-    response = api_client.rest_client.pool_manager.request(
+    # Straight to the host's connection pool with a path: the pool manager would parse and
+    # normalise the whole URL again on every call (uploads make 100k of them).
+    origin, prefix = _split_host(api_client.configuration.host)
+    pool = api_client.rest_client.pool_manager.connection_from_url(origin)
+    response = pool.urlopen(
         method,
-        url,
+        f"{prefix}{resolved}?{urlencode(query)}",
         body=body,
         headers=all_headers,
         timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),
         preload_content=not stream,
         retries=False,
+        redirect=False,
     )
     if not 200 <= response.status <= 299:
         error = ApiException(status=response.status, reason=response.reason)
