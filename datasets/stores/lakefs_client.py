@@ -11,6 +11,7 @@ capped exponential backoff and jitter. 400/401/403/404/409/412/416 fail at once.
 from __future__ import annotations
 
 import functools
+import http.client
 import json
 import logging
 import random
@@ -43,8 +44,13 @@ T = TypeVar("T")
 Timeout = tuple[float, float]  # (connect, read) seconds, as the SDK's _request_timeout takes
 
 TRANSIENT_STATUSES = frozenset({423, 429, 500, 502, 503, 504})
-# Everything urllib3 raises for resets, refused connections and timeouts, plus raw OSErrors.
-TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (urllib3.exceptions.HTTPError, OSError)
+# Everything urllib3 and http.client (lakefs_uploads.py) raise for resets, refused
+# connections, garbled answers and timeouts, plus raw OSErrors.
+TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+)
 AUTH_SETTINGS = ["basic_auth", "cookie_auth", "oidc_auth", "saml_auth", "jwt_token"]
 
 
