@@ -236,9 +236,14 @@ def _stream(rows: QuerySet) -> Iterator[tuple]:
     in its transaction); nothing else may use the connection until they are all read."""
     sql, params = rows.query.sql_with_params()
     if connection.vendor == "postgresql":
+        import psycopg
+
+        # Rows in batches need libpq 17 (psycopg[binary] bundles a newer one); one at a
+        # time is slower but streams as well.
+        size = SCAN_BATCH if psycopg.pq.version() >= 170000 else 1
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
-            yield from cursor.stream(sql, params, size=SCAN_BATCH)
+            yield from cursor.stream(sql, params, size=size)
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
