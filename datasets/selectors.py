@@ -14,6 +14,8 @@ import heapq
 from array import array
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -215,19 +217,12 @@ def project_fingerprints(project: Project, *, include: str) -> tuple[array[int],
         .values_list(*DIGEST_FIELDS, "live__content_digest", "note")
     )
     ids, fingerprints = array("q"), bytearray()
-    item: list[Any] | None = None  # the item whose rows are being read, and its notes
-    notes: list[str] = []
-    for *fields, annotated, note in _stream(rows):
-        if item is None or fields[0] != item[0]:
-            if item is not None:
-                ids.append(item[0])
-                fingerprints += item_fingerprint(context, item, notes)
-            item, notes = fields, []
-        if annotated is not None:
-            notes.append(note)
-    if item is not None:
-        ids.append(item[0])
-        fingerprints += item_fingerprint(context, item, notes)
+    width = len(DIGEST_FIELDS)
+    for pk, group in groupby(_stream(rows), key=itemgetter(0)):  # an item's rows are adjacent
+        item_rows = list(group)
+        notes = [row[-1] for row in item_rows if row[width] is not None]
+        ids.append(pk)
+        fingerprints += item_fingerprint(context, item_rows[0][:width], notes)
     return ids, fingerprints
 
 

@@ -32,7 +32,14 @@ from .base import (
     StoreError,
 )
 from .concurrency import run_bounded
-from .lakefs_client import RetryPolicy, Timeout, call, make_client, raw_request
+from .lakefs_client import (
+    RetryPolicy,
+    Timeout,
+    call,
+    make_client,
+    raw_request,
+    request_target,
+)
 from .lakefs_history import LakeFSHistory
 from .lakefs_uploads import Uploads
 
@@ -203,7 +210,8 @@ class LakeFSStore(LakeFSHistory):
 
         def upload(timeout: Timeout) -> ObjectInfo:
             if self.uploads.available:
-                data = self.uploads.upload(repo, branch, path, body, headers, timeout)
+                target = request_target(_OBJECTS, params, {"path": path})
+                data = self.uploads.post(target, body, headers, timeout)
             else:
                 data = raw_request(
                     self.client, "POST", _OBJECTS, params, {"path": path}, headers, timeout,

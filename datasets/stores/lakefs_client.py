@@ -211,6 +211,12 @@ def _split_host(host: str) -> tuple[str, str]:
     return f"{url.scheme}://{url.netloc}", url.path or ""
 
 
+def request_target(resource: str, path_params: dict[str, str], query: dict[str, str]) -> str:
+    """``resource`` (an API path template) with its parameters quoted in, and the query."""
+    resolved = resource.format(**{k: quote(v, safe="") for k, v in path_params.items()})
+    return f"{resolved}?{urlencode(query)}"
+
+
 def raw_request(
     client: LakeFSClient,
     method: str,
@@ -230,16 +236,16 @@ def raw_request(
     json), and reads that stream (the generated `get_object` buffers the whole object).
     """
     api_client = client.objects_api.api_client
-    resolved = resource.format(**{k: quote(v, safe="") for k, v in path_params.items()})
+    target = request_target(resource, path_params, query)
     all_headers = dict(headers)
-    api_client.update_params_for_auth(all_headers, [], AUTH_SETTINGS, resolved, method, None)
+    api_client.update_params_for_auth(all_headers, [], AUTH_SETTINGS, target, method, None)
     # Straight to the host's connection pool with a path: the pool manager would parse and
     # normalise the whole URL again on every call (uploads make 100k of them).
     origin, prefix = _split_host(api_client.configuration.host)
     pool = api_client.rest_client.pool_manager.connection_from_url(origin)
     response = pool.urlopen(
         method,
-        f"{prefix}{resolved}?{urlencode(query)}",
+        prefix + target,
         body=body,
         headers=all_headers,
         timeout=urllib3.Timeout(connect=timeout[0], read=timeout[1]),

@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.client
 import ssl
 import threading
-from urllib.parse import quote, urlencode
 
 import urllib3
 from lakefs_sdk.client import LakeFSClient
@@ -56,15 +55,9 @@ class Uploads:
             context.load_cert_chain(cert_file, getattr(config, "key_file", None))
         return context
 
-    def upload(
-        self, repo: str, branch: str, path: str, body: bytes, headers: dict[str, str],
-        timeout: Timeout,
-    ) -> bytes:  # fmt: skip
-        """POST the object; the response body (the object's stats as JSON)."""
-        target = (
-            f"{self._prefix}/repositories/{quote(repo, safe='')}/branches/"
-            f"{quote(branch, safe='')}/objects?{urlencode({'path': path})}"
-        )
+    def post(self, target: str, body: bytes, headers: dict[str, str], timeout: Timeout) -> bytes:
+        """POST ``body`` to ``target`` (``lakefs_client.request_target``); the response body."""
+        target = self._prefix + target
         all_headers = {**self._auth, **headers}
         connection = self._connection(timeout)
         reused = connection.sock is not None

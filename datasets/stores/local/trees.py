@@ -164,6 +164,7 @@ class TreeReader:
         self.prefetch = prefetch or (lambda digests: None)
         self.ranges = tree.ranges
         self._lasts = [r.last for r in tree.ranges]
+        self._firsts = [r.first for r in tree.ranges]
 
     def range_index(self, path: str) -> int:
         """Index of the first range that may hold `path` or anything after it."""
@@ -342,8 +343,7 @@ def _prefetch(reader: TreeReader, index: int, pending: _Pending) -> int:
     Every range up to that one which the overlay will open holds one of the changes looked
     at (they are sorted), so it was loaded here too.
     """
-    firsts = [ref.first for ref in reader.ranges]
-    wanted = [index]
+    firsts, wanted = reader._firsts, [index]
     for path in pending.paths_ahead(PREFETCH_CHANGES):
         # Range i takes the paths in [first_i, first_i+1), as in `overlay`.
         position = max(bisect_right(firsts, path, lo=wanted[-1]) - 1, wanted[-1])
