@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from django.db import transaction
 from django.db.models import F
 
+from core.bulk import Target, insert_many
 from datasets.models import LocalBlob, LocalBranch, LocalStagedObject
 
 from .blobs import Blob
-from .bulk import Target, insert_many
 from .trees import Change, Entry
 
 StagedWrite = tuple[str, Blob | None, str]  # path, blob (None: delete), content type

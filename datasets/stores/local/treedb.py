@@ -6,10 +6,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
+from core.bulk import Target, insert_many
 from datasets.models import LocalRange, LocalTree
 
 from ..base import NotFound
-from .bulk import Target, insert_many
 from .trees import (
     EMPTY_TREE,
     Chunking,
