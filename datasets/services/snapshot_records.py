@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 
@@ -57,7 +58,6 @@ class Table:
         self.keys: list[tuple[str, ...] | None] = []  # distinct layout.label_keys
         self.media: dict[int, str] = {}  # item id -> its media object's path
         self._group_of: dict[tuple[str, ...] | None, int] = {}
-        self._index: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -78,7 +78,6 @@ class Table:
         self.checksums += bytes.fromhex(checksum)
         if media:
             self.media[item_id] = media
-        self._index = None
 
     def copy_rows(self, other: Table, rows: list[int]) -> None:
         """Append rows of ``other`` unchanged, a run of consecutive rows at a time (this runs
@@ -95,7 +94,6 @@ class Table:
                 item_id = other.ids[row]
                 if item_id in other.media:
                     self.media[item_id] = other.media[item_id]
-        self._index = None
 
     def _group(self, keys: tuple[str, ...] | None) -> int:
         group = self._group_of.get(keys)
@@ -104,14 +102,27 @@ class Table:
             self.keys.append(keys)
         return group
 
-    def index(self) -> dict[int, int]:
-        """Item id -> row."""
-        if self._index is None:
-            self._index = dict(zip(self.ids, range(len(self.ids)), strict=True))
-        return self._index
-
-    def fingerprint(self, row: int) -> bytes:
-        return bytes(self.fingerprints[16 * row : 16 * row + 16])
+    def match(
+        self, ids: array[int], fingerprints: bytes | bytearray, project_id: int
+    ) -> tuple[list[int], list[int], dict[int, int]]:
+        """Compare scanned items of one project (ids, 16-byte fingerprints) with this table:
+        the rows whose item is unchanged, the ids of the other items, and the row this table
+        has for each of those that it has. Vectorised: it runs for every item of a dataset
+        on every re-snapshot, where a Python loop cost ~0.15 s per 100k items."""
+        scanned = np.frombuffer(ids, dtype=np.int64)
+        if not len(self) or not len(scanned):
+            return [], scanned.tolist(), {}
+        own = np.frombuffer(self.ids, dtype=np.int64)
+        order = np.argsort(own)
+        rows = order[np.searchsorted(own[order], scanned).clip(max=len(own) - 1)]
+        found = own[rows] == scanned
+        mine = np.frombuffer(self.fingerprints, dtype=np.uint64).reshape(-1, 2)[rows]
+        theirs = np.frombuffer(fingerprints, dtype=np.uint64).reshape(-1, 2)
+        projects = np.frombuffer(self.projects, dtype=np.int64)[rows]
+        same = found & (mine == theirs).all(axis=1) & (projects == project_id)
+        known = found & ~same
+        previous = dict(zip(scanned[known].tolist(), rows[known].tolist(), strict=True))
+        return rows[same].tolist(), scanned[~same].tolist(), previous
 
     def checksum(self, row: int) -> str:
         return self.checksums[16 * row : 16 * row + 16].hex()

@@ -110,7 +110,8 @@ class _Plan:
 
     Full: ``listing`` (managed path -> checksum, from the store) and every item rebuilt.
     Incremental: ``base`` (the record the branch provably holds), the ``kept`` rows of it
-    whose fingerprints are unchanged, and the item ids to ``rebuild`` per project.
+    whose fingerprints are unchanged, the item ids to ``rebuild`` per project, and the
+    ``previous`` row of those the base has.
     """
 
     mode: str
@@ -118,12 +119,13 @@ class _Plan:
     base: State | None = None
     kept: list[int] = field(default_factory=list)
     rebuild: dict[int, list[int]] | None = None
+    previous: dict[int, int] = field(default_factory=dict)
 
     def checksum(self, item_id: int, project_id: int, path: str) -> str | None:
         """The checksum of the item's object on the work branch, None if there is none."""
         if self.base is None:
             return self.listing.get(path)
-        row = self.base.table.index().get(item_id)
+        row = self.previous.get(item_id)
         if row is None or self.base.table.projects[row] != project_id:
             return None
         return self.base.table.checksum(row)
@@ -166,27 +168,14 @@ def _incremental_plan(
     base: State, projects: list[Project], include: str, progress: Progress
 ) -> _Plan:
     """Keep every recorded item whose fingerprint is unchanged; rebuild the rest."""
-    table, index = base.table, base.table.index()
     rebuild: dict[int, list[int]] = {}
     plan = _Plan("incremental", base=base, rebuild=rebuild)
-    # Locals: this loop runs once per item of the dataset, the bulk of a re-snapshot.
-    kept, recorded, sources = plan.kept, table.fingerprints, table.projects
     done = 0
     for project in projects:
-        changed = rebuild[project.pk] = []
-        project_id = project.pk
         ids, fingerprints = project_fingerprints(project, include=include)
-        for position, pk in enumerate(ids):
-            row = index.get(pk)
-            if (
-                row is not None
-                and recorded[16 * row : 16 * row + 16]
-                == fingerprints[16 * position : 16 * position + 16]
-                and sources[row] == project_id
-            ):
-                kept.append(row)
-            else:
-                changed.append(pk)
+        kept, rebuild[project.pk], previous = base.table.match(ids, fingerprints, project.pk)
+        plan.kept += kept
+        plan.previous.update(previous)
         done += len(ids)
         progress.set(done, message=f"Compared {done} items")
     return plan

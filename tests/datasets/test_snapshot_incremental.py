@@ -7,6 +7,7 @@ incremental) and then snapshots the same data onto a fresh branch from an empty 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,7 @@ from django.db import transaction
 from core.jobs import job_run
 from datasets.models import Dataset, SnapshotRecord
 from datasets.services.datasets import dataset_create
-from datasets.services.snapshot_records import decode, encode
+from datasets.services.snapshot_records import Table, decode, encode
 from datasets.services.snapshots import snapshot_build, snapshot_start
 from datasets.stores import get_version_store
 from labeling.models import Annotation, Item, Project
@@ -314,3 +315,16 @@ def test_records_round_trip_and_are_kept_per_dataset(world, lead):
     for column in columns:
         assert getattr(again.table, column) == getattr(state.table, column)
     assert again.card == state.card
+
+
+def test_a_scan_is_matched_against_a_record_by_id_fingerprint_and_project():
+    table = Table()
+    for item_id, project_id, fingerprint in ((30, 1, b"c" * 16), (10, 1, b"a" * 16),
+                                             (20, 1, b"b" * 16), (40, 2, b"d" * 16)):  # fmt: skip
+        table.add(item_id, project_id, fingerprint, "0" * 32, None, "")
+    scanned = array("q", [10, 20, 30, 40, 50])
+    fingerprints = b"a" * 16 + b"X" * 16 + b"c" * 16 + b"d" * 16 + b"e" * 16
+    kept, changed, previous = table.match(scanned, fingerprints, 1)
+    assert sorted(kept) == [0, 1]  # items 30 and 10, unchanged
+    assert changed == [20, 40, 50]  # new fingerprint, other project, not recorded
+    assert previous == {20: 2, 40: 3}
